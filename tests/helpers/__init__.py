@@ -1,0 +1,1 @@
+"""Shared test helpers: fake keyring backends, mock-server wrappers."""
