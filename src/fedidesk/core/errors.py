@@ -92,6 +92,19 @@ class NetworkError(FedideskError):
     user_message = "Could not reach the server. Check your internet connection."
 
 
+class UncertainOutcomeError(NetworkError):
+    """A non-idempotent request (e.g. a follow) got no answer: it may or may not have happened.
+
+    It is never re-sent automatically; the caller reconciles (for a follow: read the
+    relationship) before trying again.
+    """
+
+    user_message = (
+        "The server did not answer in time, so fedidesk cannot tell whether the action "
+        "went through. Check and try again."
+    )
+
+
 class InsecureUrlError(FedideskError):
     """A non-https URL for a non-loopback host."""
 
