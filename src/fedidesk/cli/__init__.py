@@ -1,0 +1,1 @@
+"""The headless ``fedidesk`` command line (``fedidesk.cli.main.run``); core only, no Qt."""

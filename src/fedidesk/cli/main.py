@@ -1,0 +1,223 @@
+"""``fedidesk`` command line: headless subcommands on the core, or the GUI when none is given.
+
+Exit codes: 0 success, 1 failure (one line on stderr, the error's ``user_message``),
+2 usage error, 130 interrupted. Qt is imported only when the GUI starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import threading
+import webbrowser
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fedidesk import __version__
+from fedidesk.core.accounts import AccountEntry
+from fedidesk.core.auth.login import browser_login, token_login
+from fedidesk.core.context import AppContext
+from fedidesk.core.errors import FedideskError
+from fedidesk.core.secrets import KeyringUnavailable
+
+Command = Callable[[argparse.Namespace, AppContext], Awaitable[int]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fedidesk", description="A desktop Mastodon client. Without a command, the "
+        "window opens.")
+    parser.add_argument("--version", action="version", version=f"fedidesk {__version__}")
+    parser.add_argument("--profile-dir", metavar="DIR",
+                        help="keep settings, cache and logs in DIR (also FEDIDESK_HOME)")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="open the window against a local practice server")
+    parser.add_argument("--session-only", action="store_true",
+                        help="keep sign-ins in memory only (when there is no system keyring)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    login = sub.add_parser("login", help="sign in to a server in your browser")
+    login.add_argument("server", metavar="SERVER", help="e.g. mastodon.social")
+    login.add_argument("--no-browser", action="store_true",
+                       help="print the sign-in address instead of opening a browser")
+    login.add_argument("--token-stdin", action="store_true",
+                       help="read an existing access token from standard input")
+
+    accounts = sub.add_parser("accounts", help="list signed-in accounts")
+    accounts.add_argument("--json", action="store_true", help="machine-readable output")
+
+    logout = sub.add_parser("logout", help="sign out and revoke the token")
+    logout.add_argument("account", metavar="ACCOUNT", help="user@server")
+
+    default = sub.add_parser("default", help="choose the default account")
+    default.add_argument("account", metavar="ACCOUNT", help="user@server")
+
+    info = sub.add_parser("server-info", help="show what a server offers")
+    info.add_argument("server", metavar="SERVER")
+    info.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    """Parse ``argv`` and run; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    if args.command is None:
+        from fedidesk.ui.app import run_gui  # lazy: headless machines have no Qt display
+
+        return run_gui(args)
+    if args.command == "server-info":
+        return _guard(lambda: asyncio.run(_server_info(args)))
+    return _guard(lambda: asyncio.run(_with_context(args, COMMANDS[args.command])))
+
+
+def _guard(body: Callable[[], int]) -> int:
+    try:
+        return body()
+    except KeyringUnavailable as exc:
+        _fail(f"No working system keyring was found ({exc.reason}), so fedidesk will not "
+              "store sign-ins. Run with --session-only to keep them in memory for this run.")
+    except FedideskError as exc:
+        _fail(exc.user_message)
+    except KeyboardInterrupt:
+        _fail("Interrupted.")
+        return 130
+    return 1
+
+
+def _fail(message: str) -> None:
+    print(f"fedidesk: {' '.join(message.split())}", file=sys.stderr)
+
+
+async def _with_context(args: argparse.Namespace, command: Command) -> int:
+    ctx = AppContext.create(args.profile_dir, allow_session_only=args.session_only)
+    try:
+        return await command(args, ctx)
+    finally:
+        await ctx.aclose()
+
+
+# -- subcommands ------------------------------------------------------------------------------
+
+
+def open_browser(url: str) -> object:
+    """Open ``url`` in the user's browser (tests replace this)."""
+    if not webbrowser.open(url):
+        print(f"Open this address in your browser to sign in:\n{url}", file=sys.stderr)
+    return None
+
+
+def print_url(url: str) -> object:
+    print(f"Open this address in a browser to sign in:\n{url}", file=sys.stderr)
+    return None
+
+
+def _stdin_prompt() -> Callable[[], Awaitable[str]] | None:
+    """A code prompt on a terminal; read in a daemon thread so it never blocks exit."""
+    if not sys.stdin.isatty():
+        return None
+
+    async def prompt() -> str:
+        loop = asyncio.get_running_loop()
+        result: asyncio.Future[str] = loop.create_future()
+
+        def deliver(line: str) -> None:
+            if not result.done():
+                result.set_result(line)
+
+        def read() -> None:
+            loop.call_soon_threadsafe(deliver, sys.stdin.readline())
+
+        print("…or paste the code (or the address the browser ended on) here:", file=sys.stderr)
+        threading.Thread(target=read, daemon=True, name="fedidesk-code-prompt").start()
+        return await result
+
+    return prompt
+
+
+async def _login(args: argparse.Namespace, ctx: AppContext) -> int:
+    if not ctx.secrets.persistent:
+        _fail("Session-only mode: this sign-in is forgotten when the command ends.")
+    if args.token_stdin:
+        token = sys.stdin.readline()
+        entry = await token_login(args.server, token, accounts=ctx.accounts)
+    else:
+        entry = await browser_login(
+            args.server, open_browser=print_url if args.no_browser else open_browser,
+            secrets=ctx.secrets, accounts=ctx.accounts, prompt_code=_stdin_prompt(),
+            confirm_host=_confirm_host)
+    print(f"Signed in as {entry.handle}.")
+    return 0
+
+
+async def _confirm_host(host: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    print(f"Signing in continues on another site: {host}. Continue? [y/N] ", end="",
+          file=sys.stderr, flush=True)
+    answer = await asyncio.to_thread(sys.stdin.readline)
+    return answer.strip().lower() in ("y", "yes")
+
+
+async def _accounts(args: argparse.Namespace, ctx: AppContext) -> int:
+    default = ctx.settings.default_account
+    entries = ctx.accounts.list()
+    if args.json:
+        print(json.dumps([_account_json(e, e.handle == default) for e in entries], indent=2))
+        return 0
+    if not entries:
+        print("No accounts are signed in. Use: fedidesk login SERVER")
+    for entry in entries:
+        marks = (" (default)" if entry.handle == default else "") + (
+            " (needs sign-in)" if entry.needs_sign_in else "")
+        name = f"  {entry.display_name}" if entry.display_name else ""
+        print(f"{entry.handle}{marks}{name}")
+    return 0
+
+
+def _account_json(entry: AccountEntry, is_default: bool) -> dict[str, Any]:
+    return {**entry.to_json(), "default": is_default}
+
+
+async def _logout(args: argparse.Namespace, ctx: AppContext) -> int:
+    result = await ctx.accounts.logout(args.account)
+    if result.revoked:
+        print(f"Signed out of {result.handle}.")
+        return 0
+    print(f"Signed out of {result.handle} on this computer.")
+    _fail(f"The server did not confirm the sign-out: {result.problem} You can remove "
+          "fedidesk under Settings → Account → Authorized apps on the server's website.")
+    return 1
+
+
+async def _default(args: argparse.Namespace, ctx: AppContext) -> int:
+    entry = ctx.accounts.set_default(args.account)
+    print(f"{entry.handle} is now the default account.")
+    return 0
+
+
+async def _server_info(args: argparse.Namespace) -> int:
+    from fedidesk.core.probe import probe_server
+
+    info = await probe_server(args.server)
+    data = info.to_json()
+    if args.json:
+        print(json.dumps(data, indent=2, default=str))
+    else:
+        for key, value in data.items():
+            if value not in (None, "", [], {}):
+                print(f"{key}: {value}")
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "login": _login,
+    "accounts": _accounts,
+    "logout": _logout,
+    "default": _default,
+}
