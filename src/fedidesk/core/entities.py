@@ -423,6 +423,25 @@ class OAuthApp:
     scopes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Conversation:
+    """https://docs.joinmastodon.org/entities/Conversation/"""
+
+    id: str = ""
+    unread: bool = False
+    accounts: tuple[Account, ...] = ()
+    last_status: Status | None = None
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """https://docs.joinmastodon.org/entities/Search/"""
+
+    accounts: tuple[Account, ...] = ()
+    statuses: tuple[Status, ...] = ()
+    hashtags: tuple[Tag, ...] = ()
+
+
 def status_sort_key(status_id: str) -> tuple[int, str]:
     """Order ids newest-last: Mastodon ids are numeric strings, others compare as text."""
     return (len(status_id), status_id) if status_id.isdigit() else (0, status_id)

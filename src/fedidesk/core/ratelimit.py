@@ -158,6 +158,17 @@ class RateLimitGovernor:
         if reset is not None:
             self.next_reset = reset
 
+    def observe_values(
+        self, *, limit: int | None, remaining: int | None, reset_in: float | None
+    ) -> None:
+        """Learn the budget from parsed values (Mastodon.py's ``ratelimit_*`` attributes)."""
+        if limit is not None:
+            self.limit = limit
+        if remaining is not None:
+            self.remaining = max(0, remaining)
+        if reset_in is not None:
+            self.next_reset = self.clock.time() + reset_in
+
     def _local_reset(self, headers: Mapping[str, str]) -> float | None:
         reset_server = parse_reset(_header(headers, "X-RateLimit-Reset"))
         if reset_server is None:
