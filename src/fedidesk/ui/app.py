@@ -1,0 +1,166 @@
+"""The GUI entry point: one qasync event loop, the crash handler, start-up and shutdown.
+
+``run_gui(args)`` is called lazily by the CLI when no subcommand is given. Everything runs
+on a single asyncio loop integrated with Qt's (qasync); nothing here blocks the UI thread,
+and shutdown closes every HTTP client before the loop ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from fedidesk import APP_NAME, __version__
+from fedidesk.core.accounts import AccountEntry
+from fedidesk.core.auth.login import browser_login, token_login
+from fedidesk.core.context import AppContext
+from fedidesk.core.errors import FedideskError
+from fedidesk.core.sandbox import Sandbox
+from fedidesk.core.secrets import KeyringUnavailable
+from fedidesk.ui.asynctools import ask
+from fedidesk.ui.crash import CrashHandler
+from fedidesk.ui.mainwindow import MainWindow
+
+log = logging.getLogger("fedidesk.ui")
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """Create (or reuse) the QApplication with fedidesk's identity set."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv or [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("fedidesk")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("org.fedidesk.fedidesk")
+    return app
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Start the desktop app and return its exit code."""
+    app = make_application()
+    crash = CrashHandler()
+    crash.install()
+    try:
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            return runner.run(_main(app, args, crash))
+    finally:
+        crash.uninstall()
+
+
+def make_login(ctx: AppContext, window_getter: Callable[[], Any]) -> Callable[
+        [str, Callable[[str], object], Callable[[], Awaitable[str]]], Awaitable[AccountEntry]]:
+    """The login function the dialog calls: the core's browser login with GUI prompts."""
+
+    async def confirm_host(host: str) -> bool:
+        answer = await ask(
+            window_getter(), "Sign in on another site?",
+            f"Your server sends you to {host} to sign in.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+            informative="Only continue if you trust this site with your account.")
+        return answer == QMessageBox.StandardButton.Yes
+
+    async def login(server: str, open_browser: Callable[[str], object],
+                    prompt_code: Callable[[], Awaitable[str]]) -> AccountEntry:
+        return await browser_login(server, open_browser=open_browser, secrets=ctx.secrets,
+                                   accounts=ctx.accounts, prompt_code=prompt_code,
+                                   confirm_host=confirm_host)
+
+    return login
+
+
+async def _open_context(args: argparse.Namespace, profile_dir: str | None,
+                        session_only: bool) -> AppContext | None:
+    try:
+        return AppContext.create(profile_dir, allow_session_only=session_only)
+    except KeyringUnavailable as exc:
+        answer = await ask(
+            None, "No system keyring",
+            "fedidesk could not find a working system keyring, so it cannot keep your "
+            "sign-in safely on this computer.",
+            QMessageBox.StandardButton.Ignore | QMessageBox.StandardButton.Close,
+            QMessageBox.StandardButton.Close, icon=QMessageBox.Icon.Warning,
+            informative=f"Reason: {exc.reason}.\n\nChoose Ignore to continue in session-only "
+                        "mode: nothing is written to disk and you sign in again next time. "
+                        "Install or unlock a keyring (GNOME Keyring, KWallet, KeePassXC) to "
+                        "stay signed in.")
+        if answer != QMessageBox.StandardButton.Ignore:
+            return None
+        return AppContext.create(profile_dir, allow_session_only=True)
+
+
+async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler) -> int:
+    # QApplication.quit() would stop the qasync loop under our feet; closing the last
+    # window ends the coroutine instead, so shutdown can still await the HTTP clients.
+    quit_event = asyncio.Event()
+    app.setQuitOnLastWindowClosed(False)
+    app.lastWindowClosed.connect(quit_event.set)
+    loop = asyncio.get_running_loop()
+
+    sandbox: Sandbox | None = None
+    profile_dir: str | None = getattr(args, "profile_dir", None)
+    session_only = bool(getattr(args, "session_only", False))
+    if getattr(args, "sandbox", False):
+        sandbox = Sandbox()
+        try:
+            await loop.run_in_executor(None, sandbox.start)
+        except FedideskError as exc:
+            crash.handle(type(exc), exc, exc.__traceback__)
+            return 2
+        profile_dir = profile_dir or tempfile.mkdtemp(prefix="fedidesk-sandbox-")
+        session_only = True
+
+    ctx = await _open_context(args, profile_dir, session_only)
+    if ctx is None:
+        if sandbox is not None:
+            sandbox.stop()
+        return 1
+    window: MainWindow | None = None
+    try:
+        async def check(handle: str) -> Any:
+            return await ctx.accounts.api(handle).verify_credentials()
+
+        window = MainWindow(ctx, make_login(ctx, lambda: window), check_account=check)
+        crash.parent_widget = window
+        if sandbox is not None:
+            window.setWindowTitle("fedidesk — sandbox (practice server on this computer)")
+            for login in sandbox.logins:
+                await token_login(sandbox.base_url, login.token, accounts=ctx.accounts)
+            sandbox.start_chatter()
+            window.refresh_accounts()
+        window.show()
+        if not ctx.accounts.list():
+            window.open_login()
+        else:
+            window.check_connections()
+        screenshot = getattr(args, "screenshot", None)
+        if screenshot:
+            QTimer.singleShot(int(float(getattr(args, "screenshot_delay", 2.0)) * 1000),
+                              lambda: _grab_and_quit(window, Path(screenshot)))
+        await quit_event.wait()
+        return 0
+    finally:
+        await ctx.aclose()
+        if sandbox is not None:
+            await loop.run_in_executor(None, sandbox.stop)
+
+
+def _grab_and_quit(window: MainWindow | None, path: Path) -> None:
+    if window is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(path))
+        log.info("Saved a screenshot to %s", path)
+    for widget in QApplication.topLevelWidgets():
+        widget.close()

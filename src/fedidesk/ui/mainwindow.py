@@ -1,0 +1,294 @@
+"""The main window: account switcher, the deck area, menus and the connection status bar.
+
+The window owns no network code: it asks the ``AppContext`` services and reacts to their
+results. Long work runs as tasks (``asynctools.spawn``); dialogs are opened with ``open()``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+)
+
+from fedidesk.core.accounts import AccountEntry
+from fedidesk.core.context import AppContext
+from fedidesk.core.errors import AuthExpiredError, FedideskError, NetworkError
+from fedidesk.ui.aboutdialog import AboutDialog
+from fedidesk.ui.accountpanel import AccountPanel
+from fedidesk.ui.asynctools import ask, show_error, spawn
+from fedidesk.ui.logindialog import LoginDialog, LoginFn
+from fedidesk.ui.settingsdialog import SettingsDialog
+
+log = logging.getLogger("fedidesk.ui")
+
+ADD_ACCOUNT = "__add__"
+
+
+class MainWindow(QMainWindow):
+    """The application window.
+
+    Signals:
+        accountsChanged(): an account was added, removed or made the default.
+        connectionChanged(str, str): (handle, state) with state online/offline/signed-out.
+    """
+
+    accountsChanged = Signal()
+    connectionChanged = Signal(str, str)
+
+    def __init__(self, ctx: AppContext, login: LoginFn,
+                 check_account: Callable[[str], Awaitable[Any]] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._login = login
+        self._check_account = check_account
+        self.connection: dict[str, str] = {}
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("fedidesk")
+        self.resize(1200, 780)
+
+        self.account_switcher = QComboBox()
+        self.account_switcher.setObjectName("accountSwitcher")
+        self.account_switcher.setAccessibleName("Current account")
+        self.account_switcher.setMinimumWidth(220)
+        self.account_switcher.activated.connect(self._switcher_activated)
+        toolbar = QToolBar("Accounts")
+        toolbar.setObjectName("accountsToolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(QLabel(" Account: "))
+        toolbar.addWidget(self.account_switcher)
+        self.addToolBar(toolbar)
+
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("deckArea")
+        self.account_panel = AccountPanel()
+        self.stack.addWidget(self.account_panel)
+        self.setCentralWidget(self.stack)
+
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("connectionLabel")
+        self.statusBar().addPermanentWidget(self.connection_label)
+        if not ctx.secrets.persistent:
+            warning = QLabel("Session-only: sign-ins are forgotten when fedidesk closes")
+            warning.setObjectName("sessionOnlyLabel")
+            warning.setStyleSheet("color: palette(highlight); font-weight: bold")
+            self.statusBar().addWidget(warning)
+
+        self._build_menus()
+        self._restore_geometry()
+        self.refresh_accounts()
+
+    # ---- menus -------------------------------------------------------------------------
+    def _action(self, text: str, slot: Callable[[], object], shortcut: str | None = None,
+                name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(lambda *_: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("&Settings…", self.open_settings, "Ctrl+,",
+                                         "actionSettings"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q", "actionQuit"))
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(self._action("&Full screen", self._toggle_full_screen, "F11",
+                                              "actionFullScreen"))
+        account_menu = bar.addMenu("&Account")
+        account_menu.addAction(self._action("&Add account…", self.open_login, "Ctrl+Shift+A",
+                                            "actionAddAccount"))
+        account_menu.addAction(self._action("Make &default", self.make_current_default, None,
+                                            "actionMakeDefault"))
+        account_menu.addAction(self._action("&Check connection", self.check_connections, None,
+                                            "actionCheckConnection"))
+        account_menu.addSeparator()
+        account_menu.addAction(self._action("&Sign out…", self.sign_out_current, None,
+                                            "actionSignOut"))
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("Open &log folder", self._open_logs, None,
+                                         "actionOpenLogs"))
+        help_menu.addAction(self._action("&About fedidesk", self.open_about, None,
+                                         "actionAbout"))
+
+    # ---- accounts ----------------------------------------------------------------------
+    @property
+    def current_handle(self) -> str | None:
+        data = self.account_switcher.currentData()
+        return str(data) if data and data != ADD_ACCOUNT else None
+
+    def refresh_accounts(self) -> None:
+        accounts = self.ctx.accounts.list()
+        default = self.ctx.accounts.default
+        keep = self.current_handle or (default.handle if default else None)
+        self.account_switcher.blockSignals(True)
+        self.account_switcher.clear()
+        for entry in accounts:
+            label = entry.handle + (" (default)" if default and entry.handle == default.handle
+                                    else "")
+            if entry.needs_sign_in:
+                label += " — sign in again"
+            self.account_switcher.addItem(label, entry.handle)
+        self.account_switcher.addItem("Add account…", ADD_ACCOUNT)
+        index = self.account_switcher.findData(keep) if keep else 0
+        self.account_switcher.setCurrentIndex(max(0, index))
+        self.account_switcher.blockSignals(False)
+        self._show_current()
+        self._update_connection_label()
+
+    def _switcher_activated(self, index: int) -> None:
+        if self.account_switcher.itemData(index) == ADD_ACCOUNT:
+            self.open_login()
+            self.refresh_accounts()
+            return
+        self._show_current()
+        self._update_connection_label()
+
+    def _show_current(self) -> None:
+        handle = self.current_handle
+        entry = self.ctx.accounts.find(handle) if handle else None
+        self.account_panel.show_account(entry, self.connection.get(handle or "", ""))
+
+    def open_login(self) -> LoginDialog:
+        dialog = LoginDialog(self._login, self)
+        dialog.loggedIn.connect(self._logged_in)
+        dialog.open()
+        return dialog
+
+    def _logged_in(self, entry: AccountEntry) -> None:
+        self.connection[entry.handle] = "online"
+        self.refresh_accounts()
+        self.account_switcher.setCurrentIndex(self.account_switcher.findData(entry.handle))
+        self._show_current()
+        self._update_connection_label()
+        self.statusBar().showMessage(f"Signed in as {entry.handle}", 5000)
+        self.accountsChanged.emit()
+
+    def make_current_default(self) -> None:
+        handle = self.current_handle
+        if handle:
+            self.ctx.accounts.set_default(handle)
+            self.refresh_accounts()
+            self.accountsChanged.emit()
+
+    def sign_out_current(self) -> None:
+        handle = self.current_handle
+        if handle:
+            spawn(self._sign_out(handle), owner=self)
+
+    async def _sign_out(self, handle: str) -> None:
+        answer = await ask(
+            self, "Sign out", f"Sign out {handle}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+            informative="fedidesk revokes its access at the server and forgets the sign-in "
+                        "on this computer. Your other accounts stay signed in.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        result = await self.ctx.accounts.logout(handle)
+        self.connection.pop(handle, None)
+        self.refresh_accounts()
+        self.accountsChanged.emit()
+        if result.revoked:
+            self.statusBar().showMessage(f"Signed out {handle}", 5000)
+        else:
+            show_error(self, "Signed out on this computer only",
+                       f"{handle} was removed from fedidesk, but the server could not be told "
+                       "to revoke access. You can revoke 'fedidesk' in your server's settings "
+                       "under Account → Authorized apps.", result.problem)
+
+    # ---- connection state --------------------------------------------------------------
+    def check_connections(self) -> None:
+        for entry in self.ctx.accounts.list():
+            spawn(self._check(entry.handle), owner=self)
+
+    async def _check(self, handle: str) -> None:
+        if self._check_account is None:
+            return
+        try:
+            await self._check_account(handle)
+        except AuthExpiredError:
+            self.set_connection(handle, "signed-out")
+        except NetworkError:
+            self.set_connection(handle, "offline")
+        except FedideskError as exc:
+            log.info("Connection check for %s failed: %s", handle, exc)
+            self.set_connection(handle, "offline")
+        else:
+            self.set_connection(handle, "online")
+
+    def set_connection(self, handle: str, state: str) -> None:
+        self.connection[handle] = state
+        self.connectionChanged.emit(handle, state)
+        if handle == self.current_handle:
+            self._show_current()
+        self._update_connection_label()
+
+    def _update_connection_label(self) -> None:
+        handle = self.current_handle
+        if handle is None:
+            self.connection_label.setText("Not signed in")
+            return
+        state = self.connection.get(handle, "")
+        text = {
+            "online": f"Connected · {handle}",
+            "offline": f"Offline · {handle} — retrying",
+            "signed-out": f"Signed out · {handle} — sign in again",
+        }.get(state, f"Connecting · {handle}")
+        self.connection_label.setText(text)
+        self.connection_label.setAccessibleName(text)
+
+    # ---- dialogs & window --------------------------------------------------------------
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.ctx.settings, self)
+        dialog.open()
+        return dialog
+
+    def open_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.ctx.paths, self)
+        dialog.open()
+        return dialog
+
+    def _open_logs(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.paths.log_dir)))
+
+    def _toggle_full_screen(self) -> None:
+        self.setWindowState(self.windowState() ^ Qt.WindowState.WindowFullScreen)
+
+    def _restore_geometry(self) -> None:
+        geometry = self.ctx.settings.get("window.geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        state = self.ctx.settings.get("window.state")
+        if state:
+            self.restoreState(QByteArray.fromBase64(state.encode("ascii")))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        try:
+            self.ctx.settings.set("window.geometry",
+                                  bytes(self.saveGeometry().toBase64().data()).decode("ascii"))
+            self.ctx.settings.set("window.state",
+                                  bytes(self.saveState().toBase64().data()).decode("ascii"))
+        except OSError:
+            log.warning("Could not save the window geometry", exc_info=True)
+        super().closeEvent(event)
+
+
+def error_text(exc: BaseException) -> str:
+    """A person-readable message for any error shown in the window."""
+    return exc.user_message if isinstance(exc, FedideskError) else str(exc)
+

@@ -1,0 +1,163 @@
+"""The settings dialog: every control is wired to a real setting in ``core.settings.SCHEMA``.
+
+Changes apply immediately (as desktop apps on all three systems do) and are saved
+atomically by ``Settings.set``; "Restore defaults" resets the page's settings.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fedidesk.core.settings import SCHEMA, Settings
+
+THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
+MEDIA = (("always", "Always"), ("on-click", "Only when I click"))
+NOTIFICATION_TYPES = (
+    ("mention", "Mentions and replies"),
+    ("follow", "New followers"),
+    ("favourite", "Favourites"),
+    ("reblog", "Boosts"),
+    ("poll", "Ended polls"),
+    ("follow_request", "Follow requests"),
+)
+
+
+class SettingsDialog(QDialog):
+    """Appearance, notifications, privacy and network settings."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("Settings")
+        self.setObjectName("settingsDialog")
+        self.resize(520, 420)
+        tabs = QTabWidget(self)
+        tabs.addTab(self._appearance_page(), "Appearance")
+        tabs.addTab(self._notifications_page(), "Notifications")
+        tabs.addTab(self._privacy_page(), "Privacy")
+        tabs.addTab(self._network_page(), "Network")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close
+                                   | QDialogButtonBox.StandardButton.RestoreDefaults)
+        buttons.rejected.connect(self.reject)
+        restore = buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
+        restore.clicked.connect(self.restore_defaults)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(buttons)
+
+    def _combo(self, name: str, choices: tuple[tuple[str, str], ...], label: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setAccessibleName(label)
+        for value, text in choices:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(0, combo.findData(self.settings.get(name))))
+        combo.currentIndexChanged.connect(lambda _i: self.settings.set(name, combo.currentData()))
+        return combo
+
+    def _check(self, name: str, text: str) -> QCheckBox:
+        box = QCheckBox(text)
+        box.setObjectName(name)
+        box.setToolTip(SCHEMA[name].description)
+        box.setChecked(bool(self.settings.get(name)))
+        box.toggled.connect(lambda on: self.settings.set(name, bool(on)))
+        return box
+
+    def _spin(self, name: str, low: float, high: float, step: float, suffix: str) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setObjectName(name)
+        spin.setRange(low, high)
+        spin.setSingleStep(step)
+        spin.setSuffix(suffix)
+        spin.setValue(float(self.settings.get(name)))
+        spin.valueChanged.connect(lambda v: self.settings.set(name, float(v)))
+        return spin
+
+    def _appearance_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow("Colour scheme:", self._combo("appearance.theme", THEMES, "Colour scheme"))
+        form.addRow("Text size:", self._spin("appearance.font_scale", 0.75, 2.0, 0.05, "×"))
+        form.addRow(self._check("appearance.reduce_motion", "Reduce motion (no animations)"))
+        form.addRow(self._check("general.close_to_tray",
+                                "Closing the window keeps fedidesk running in the tray"))
+        return page
+
+    def _notifications_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self._check("notifications.desktop", "Show desktop notifications"))
+        layout.addWidget(QLabel("Notify me about:"))
+        self.types_list = QListWidget()
+        self.types_list.setObjectName("notifications.types")
+        self.types_list.setAccessibleName("Notification types")
+        chosen = set(self.settings.get("notifications.types"))
+        for value, text in NOTIFICATION_TYPES:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if value in chosen
+                               else Qt.CheckState.Unchecked)
+            self.types_list.addItem(item)
+        self.types_list.itemChanged.connect(self._types_changed)
+        layout.addWidget(self.types_list)
+        return page
+
+    def _types_changed(self, _item: QListWidgetItem) -> None:
+        values = []
+        for row in range(self.types_list.count()):
+            item = self.types_list.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                values.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        self.settings.set("notifications.types", values)
+
+    def _privacy_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow("Load remote images:",
+                    self._combo("privacy.load_remote_media", MEDIA, "Load remote images"))
+        note = QLabel("Sign-in tokens are kept only in your system's keyring, never in files.")
+        note.setWordWrap(True)
+        form.addRow(note)
+        return page
+
+    def _network_page(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow("Give up on a request after:",
+                    self._spin("network.timeout_s", 5.0, 120.0, 5.0, " s"))
+        return page
+
+    def restore_defaults(self) -> None:
+        for name, option in SCHEMA.items():
+            if name.startswith(("appearance.", "notifications.", "privacy.", "network.",
+                                "general.")):
+                self.settings.set(name, option.default)
+        for widget in self.findChildren(QWidget):
+            name = widget.objectName()
+            if name in SCHEMA:
+                value = self.settings.get(name)
+                if isinstance(widget, QComboBox):
+                    widget.setCurrentIndex(max(0, widget.findData(value)))
+                elif isinstance(widget, QCheckBox):
+                    widget.setChecked(bool(value))
+                elif isinstance(widget, QDoubleSpinBox):
+                    widget.setValue(float(value))
+        for row in range(self.types_list.count()):
+            item = self.types_list.item(row)
+            on = item.data(Qt.ItemDataRole.UserRole) in self.settings.get("notifications.types")
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
