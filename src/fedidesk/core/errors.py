@@ -105,6 +105,12 @@ class UncertainOutcomeError(NetworkError):
     )
 
 
+class InvalidAddressError(FedideskError):
+    """What the person typed is not a server address (or handle) we can use."""
+
+    user_message = "That does not look like a server address. Try something like mastodon.social."
+
+
 class InsecureUrlError(FedideskError):
     """A non-https URL for a non-loopback host."""
 
