@@ -14,6 +14,9 @@ import pytest
 
 from tests.helpers.keyrings import MemoryKeyring
 
+# mastodon-mock fixtures (``mock_server``, ``mock``) for every test folder.
+pytest_plugins = ["tests.helpers.mockserver"]
+
 
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:

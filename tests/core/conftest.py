@@ -1,0 +1,1 @@
+"""Core tests: the mastodon-mock fixtures come from ``tests/conftest.py``."""
