@@ -42,6 +42,8 @@ log = logging.getLogger("fedidesk.auth")
 #: Server software that rejects a loopback redirect on another port than the registered one
 #: (mastodon.md §10). For these the app is registered with the exact port for each login.
 EXACT_PORT_SOFTWARE = ("takahe",)
+#: How long an awaitable browser opener may keep running once the code has arrived.
+BROWSER_GRACE_S = 2.0
 
 OpenBrowser = Callable[[str], object]
 PromptCode = Callable[[], Awaitable[str]]
@@ -228,11 +230,9 @@ async def _obtain_code(url: str, open_browser: OpenBrowser, listener: LoopbackLi
     finally:
         for waiter in waiters:
             waiter.cancel()
-        if browser_task is not None:
-            if not browser_task.done():
-                browser_task.cancel()
+        if browser_task is not None:  # let an async opener finish briefly, then stop it
             with contextlib.suppress(BaseException):
-                await browser_task
+                await asyncio.wait_for(browser_task, BROWSER_GRACE_S)
 
 
 async def _pasted(prompt_code: PromptCode, state: str) -> str:
