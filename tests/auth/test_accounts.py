@@ -17,7 +17,8 @@ def test_logout_revokes_with_client_credentials_and_clears_keyring(
         fake: FakeServer, accounts: AccountManager, memory_keyring: MemoryKeyring) -> None:
     entry = _login(fake, accounts, FakeBrowser(fake))
     result = asyncio.run(accounts.logout("@Alice@social.example"))
-    assert result.revoked and result.problem == ""
+    assert result.revoked
+    assert result.problem == ""
     form = fake.form("POST /oauth/revoke")
     assert (form["token"], form["client_id"], form["client_secret"]) == (
         TOKEN, "client-id-1", CLIENT_SECRET)
@@ -32,8 +33,10 @@ def test_logout_reports_a_failed_revoke_but_still_forgets(
     entry = _login(fake, accounts, FakeBrowser(fake))
     fake.revoke_status = 500
     result = asyncio.run(accounts.logout(entry.handle))
-    assert not result.revoked and "revoked" in result.problem
-    assert accounts.list() == [] and accounts.secrets.get(token_key(entry.handle)) is None
+    assert not result.revoked
+    assert "revoked" in result.problem
+    assert accounts.list() == []
+    assert accounts.secrets.get(token_key(entry.handle)) is None
 
 
 def test_lost_token_marks_needs_sign_in(accounts: AccountManager) -> None:
@@ -42,15 +45,18 @@ def test_lost_token_marks_needs_sign_in(accounts: AccountManager) -> None:
     assert accounts.token(entry.handle) is None
     assert accounts.get(entry.handle).needs_sign_in
     stored = accounts.add(entry, "tok-bob-654321")
-    assert not stored.needs_sign_in and not accounts.get(entry.handle).needs_sign_in
+    assert not stored.needs_sign_in
+    assert not accounts.get(entry.handle).needs_sign_in
 
 
 def test_default_and_switching_keep_everyone_signed_in(accounts: AccountManager) -> None:
     accounts.add(AccountEntry("a@one.example", "https://one.example", "1"), "token-a-123")
     accounts.add(AccountEntry("b@two.example", "https://two.example", "2"), "token-b-123")
-    assert accounts.default is not None and accounts.default.handle == "a@one.example"
+    assert accounts.default is not None
+    assert accounts.default.handle == "a@one.example"
     accounts.set_default("B@two.example")
-    assert accounts.default is not None and accounts.default.handle == "b@two.example"
+    assert accounts.default is not None
+    assert accounts.default.handle == "b@two.example"
     assert accounts.token("a@one.example") == "token-a-123"
     assert accounts.token("b@two.example") == "token-b-123"
     assert "token" not in accounts.settings.path.read_text()

@@ -39,11 +39,13 @@ def _login(fake: FakeServer, accounts: AccountManager, browser: object, **kwargs
 def test_full_login_stores_account_and_token(fake: FakeServer, accounts: AccountManager) -> None:
     browser = FakeBrowser(fake)
     entry = _login(fake, accounts, browser)
-    assert entry.handle == "alice@social.example" and entry.account_id == "42"
+    assert entry.handle == "alice@social.example"
+    assert entry.account_id == "42"
     assert accounts.token(entry.handle) == TOKEN
     assert [e.handle for e in accounts.list()] == ["alice@social.example"]
     # Browser opened once, on the metadata's authorization endpoint, with S256 PKCE.
-    assert len(browser.seen) == 1 and browser.seen[0].startswith(f"{BASE}/oauth/authorize?")
+    assert len(browser.seen) == 1
+    assert browser.seen[0].startswith(f"{BASE}/oauth/authorize?")
     query = browser.query()
     token_form = fake.form("POST /oauth/token")
     digest = hashlib.sha256(token_form["code_verifier"].encode()).digest()
@@ -75,7 +77,8 @@ def test_wrong_or_missing_state_never_reaches_the_token_endpoint(
 def test_second_callback_is_refused(fake: FakeServer, accounts: AccountManager) -> None:
     browser = FakeBrowser(fake, repeat=2)
     _login(fake, accounts, browser)
-    assert browser.responses[0] == 200 and browser.responses[1] in (0, 410)
+    assert browser.responses[0] == 200
+    assert browser.responses[1] in (0, 410)
     assert fake.count("POST /oauth/token") == 1
 
 
@@ -93,7 +96,8 @@ def test_http_metadata_aborts_before_the_browser(fake: FakeServer,
     browser = FakeBrowser(fake)
     with pytest.raises(InsecureUrlError):
         _login(fake, accounts, browser)
-    assert browser.seen == [] and fake.count("POST /api/v1/apps") == 0
+    assert browser.seen == []
+    assert fake.count("POST /api/v1/apps") == 0
 
 
 def test_foreign_authorization_host_needs_confirmation(fake: FakeServer,
@@ -231,4 +235,5 @@ def test_session_only_login_writes_no_secret_to_disk(fake: FakeServer,
     for path in profile_dir.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
-            assert TOKEN.encode() not in data and CLIENT_SECRET.encode() not in data
+            assert TOKEN.encode() not in data
+            assert CLIENT_SECRET.encode() not in data

@@ -104,7 +104,7 @@ def test_times_out_and_closes() -> None:
         with pytest.raises(LoginError, match="too long"):
             await listener.wait_for_code("s", timeout=0.2)
         assert listener.closed
-        with pytest.raises(OSError):
+        with pytest.raises(ConnectionRefusedError):
             await asyncio.open_connection("127.0.0.1", port)
 
     asyncio.run(scenario())
@@ -118,7 +118,8 @@ def test_other_paths_methods_and_huge_requests_are_refused() -> None:
                 ).status_code == 404
         post = await _raw(listener.port, b"POST /callback?code=x&state=s HTTP/1.1\r\n\r\n")
         assert post.startswith(b"HTTP/1.1 405")
-        huge = await _raw(listener.port, b"GET /callback?code=" + b"a" * 5000 + b" HTTP/1.1\r\n\r\n")
+        long_line = b"GET /callback?code=" + b"a" * 5000 + b" HTTP/1.1\r\n\r\n"
+        huge = await _raw(listener.port, long_line)
         assert huge.startswith(b"HTTP/1.1 431")
         assert not waiter.done()
         waiter.cancel()

@@ -34,13 +34,15 @@ def test_404_metadata_gives_defaults() -> None:
     assert endpoints.authorization_endpoint == f"{BASE}/oauth/authorize"
     assert endpoints.token_endpoint == f"{BASE}/oauth/token"
     assert endpoints.revocation_endpoint == f"{BASE}/oauth/revoke"
-    assert not endpoints.from_metadata and not endpoints.foreign_authorization_host
+    assert not endpoints.from_metadata
+    assert not endpoints.foreign_authorization_host
 
 
 def test_metadata_endpoints_are_used(fake: FakeServer) -> None:
     fake.metadata = {**fake.standard_metadata(), "token_endpoint": f"{BASE}/o/token"}
     endpoints = _discover(fake)
-    assert endpoints.from_metadata and endpoints.token_endpoint == f"{BASE}/o/token"
+    assert endpoints.from_metadata
+    assert endpoints.token_endpoint == f"{BASE}/o/token"
 
 
 @pytest.mark.parametrize("name", ["authorization_endpoint", "token_endpoint",
@@ -74,8 +76,10 @@ def test_register_app_sends_newline_separated_redirects(fake: FakeServer) -> Non
     app = asyncio.run(go())
     form = fake.form("POST /api/v1/apps")
     assert form["redirect_uris"] == f"{LOOPBACK_REDIRECT}\n{OOB_REDIRECT}"
-    assert form["scopes"] == SCOPES and form["client_name"] == "fedidesk"
-    assert app.client_id == "client-id-1" and app.client_secret == CLIENT_SECRET
+    assert form["scopes"] == SCOPES
+    assert form["client_name"] == "fedidesk"
+    assert app.client_id == "client-id-1"
+    assert app.client_secret == CLIENT_SECRET
     assert CLIENT_SECRET not in repr(app)
     assert app.allows("http://127.0.0.1:51234/callback")
     assert app.allows(OOB_REDIRECT)
@@ -106,13 +110,16 @@ def test_authorize_url_and_exchange_carry_pkce_and_secret(fake: FakeServer) -> N
                      "redirect_uri": "http://127.0.0.1:9/callback", "scope": SCOPES,
                      "state": "st", "code_challenge": "ch", "code_challenge_method": "S256"}
     form = fake.form("POST /oauth/token")
-    assert form["code_verifier"] == "ver" and form["client_secret"] == CLIENT_SECRET
-    assert form["grant_type"] == "authorization_code" and form["client_id"] == "cid"
+    assert form["code_verifier"] == "ver"
+    assert form["client_secret"] == CLIENT_SECRET
+    assert form["grant_type"] == "authorization_code"
+    assert form["client_id"] == "cid"
 
 
 def test_scopes_are_granular() -> None:
     scopes = SCOPES.split()
-    assert "read" in scopes and "profile" in scopes
+    assert "read" in scopes
+    assert "profile" in scopes
     assert not {"write", "follow", "push"} & set(scopes)
     assert all(s == "read" or s == "profile" or s.startswith("write:") for s in scopes)
 
@@ -124,9 +131,11 @@ def test_app_store_keeps_secret_in_keyring_only(profile_dir) -> None:  # type: i
     store.put(OAuthApp(BASE, "cid", CLIENT_SECRET))
     assert secrets.get(client_secret_key("social.example")) == CLIENT_SECRET
     rows = db.execute("SELECT value FROM kv")
-    assert "cid" in rows[0]["value"] and CLIENT_SECRET not in rows[0]["value"]
+    assert "cid" in rows[0]["value"]
+    assert CLIENT_SECRET not in rows[0]["value"]
     loaded = store.get(f"{BASE}/")
-    assert loaded is not None and loaded.client_secret == CLIENT_SECRET
+    assert loaded is not None
+    assert loaded.client_secret == CLIENT_SECRET
     store.delete(BASE)
     assert store.get(BASE) is None
     assert secrets.get(client_secret_key("social.example")) is None

@@ -23,7 +23,8 @@ def test_generated_pair_is_consistent_and_random() -> None:
     expected = base64.urlsafe_b64encode(hashlib.sha256(first.verifier.encode()).digest())
     assert first.challenge == expected.rstrip(b"=").decode()
     assert first.method == "S256"
-    assert first.verifier != second.verifier and first.state != second.state
+    assert first.verifier != second.verifier
+    assert first.state != second.state
     assert first.verifier not in repr(first)
     assert len(make_state()) >= 32
 
