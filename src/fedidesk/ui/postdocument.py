@@ -4,7 +4,8 @@
 on any other name (security.md item 10), so a post saying ``<img src="/dev/zero">`` could
 hang or read local files. ``PostDocument`` overrides it, never calls the base, and serves
 only images the app registered in an ``EmojiImages`` cache under the ``fedidesk-emoji:``
-scheme. Content is built from ``SafeContent`` (already sanitized) or plain text.
+scheme; any other image name gets a blank image (a null one would make Qt's image handler
+load the file itself, bypassing ``loadResource``). Content comes from ``SafeContent`` or plain text.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ class EmojiImages:
         return self.key(url) in self._images
 
 
+def blank_image() -> QImage:
+    """The 1×1 transparent image served for every image fedidesk did not register."""
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    return image
+
+
 def emoji_url(emoji: CustomEmoji) -> str:
     """The URL whose image stands for ``emoji`` (static, so nothing animates unasked)."""
     return emoji.static_url or emoji.url
@@ -71,16 +79,21 @@ class PostDocument(QTextDocument):
         self.setUndoRedoEnabled(False)
 
     def loadResource(self, type_: int, name: QUrl | str) -> Any:
-        """Serve registered emoji images; everything else (files, data:, http:, qrc:) is empty.
+        """Serve registered emoji images; everything else (files, data:, http:, qrc:) is blank.
 
-        Deliberately never calls ``QTextDocument.loadResource``.
+        Deliberately never calls ``QTextDocument.loadResource``. An image request that is
+        not a registered emoji gets a 1×1 transparent image rather than nothing: when a
+        resource comes back null, Qt's image handler "tries direct loading" with
+        ``QImage::load(name)`` and would read and draw a local file itself.
         """
         url = QUrl(name) if isinstance(name, str) else name
         if int(type_) != QTextDocument.ResourceType.ImageResource.value:
             return None
-        if url.scheme() != EMOJI_SCHEME:
-            return None
-        return self.images.get(url.path())
+        if url.scheme() == EMOJI_SCHEME:
+            image = self.images.get(url.path())
+            if image is not None:
+                return image
+        return blank_image()
 
     def _emoji_markup(self, emoji: CustomEmoji) -> str:
         size = QFontMetrics(self.defaultFont()).height()
