@@ -132,7 +132,8 @@ def test_settings_dialog_is_wired_to_real_settings(ctx: AppContext, qtbot: objec
     assert theme.currentData() == "system"
 
 
-def test_crash_handler_shows_redacted_report(qtbot: object, caplog: pytest.LogCaptureFixture) -> None:
+def test_crash_handler_shows_redacted_report(qtbot: object,
+                                            caplog: pytest.LogCaptureFixture) -> None:
     handler = CrashHandler()
     secret = "access_token=abcdef1234567890"
     try:

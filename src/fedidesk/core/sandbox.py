@@ -96,8 +96,8 @@ class Sandbox:
     def _seed_posts(self) -> None:
         """Give every demo account a few posts so timelines are never empty."""
         with httpx.Client(base_url=self.base_url, timeout=10) as client:
-            rng = random.Random(7)
-            for username, token in (*DEMO_LOGINS, ("alan", "alan_token"),
+            rng = random.Random(7)  # noqa: S311 (demo text, not security)
+            for _username, token in (*DEMO_LOGINS, ("alan", "alan_token"),
                                     ("katherine", "katherine_token")):
                 for text in rng.sample(_CHATTER, 3):
                     client.post("/api/v1/statuses", data={"status": text},
@@ -110,7 +110,7 @@ class Sandbox:
         self._chatter_stop.clear()
 
         def loop() -> None:
-            rng = random.Random()
+            rng = random.Random()  # noqa: S311 (demo text, not security)
             with httpx.Client(base_url=self.base_url, timeout=10) as client:
                 while not self._chatter_stop.wait(interval_s):
                     user = rng.choice(("alan", "katherine"))

@@ -58,7 +58,8 @@ async def ask(parent: QWidget | None, title: str, text: str,
     box.open()
     await waiter
     clicked = box.clickedButton()
-    answer = box.standardButton(clicked) if clicked is not None else QMessageBox.StandardButton.NoButton
+    answer = (box.standardButton(clicked) if clicked is not None
+              else QMessageBox.StandardButton.NoButton)
     box.deleteLater()
     return answer
 
