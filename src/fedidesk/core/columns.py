@@ -1,0 +1,354 @@
+"""Deck columns: what a column shows (``ColumnSpec``), how to fetch it and which stream feeds it.
+
+A ``ColumnSpec`` is a frozen, JSON-round-trippable description of one column; its ``key``
+is stable across runs and identifies the column's cache and read position. ``TimelineItem``
+wraps statuses, notifications and conversations so one list can hold any of them
+(``item.id`` is prefixed like ``status:123``; ``item.sort_id`` is the server id used for
+ordering and paging; ``item.status`` is the post to render, if any).
+
+``fetch_page`` dispatches to the right ``MastodonApi`` method, ``stream_for`` names the
+streaming channel (``None`` means "poll"), and ``accepts`` applies a column's filters to a
+streamed or fetched item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from typing import Any, Literal
+
+from fedidesk.core.api import MastodonApi, Page, Paging
+from fedidesk.core.entities import Conversation, Notification, Status
+
+ItemKind = Literal["status", "notification", "conversation"]
+
+
+class ColumnKind(StrEnum):
+    """The kinds of deck column."""
+
+    HOME = "home"
+    NOTIFICATIONS = "notifications"
+    MENTIONS = "mentions"
+    LOCAL = "local"
+    FEDERATED = "federated"
+    REMOTE = "remote"
+    HASHTAG = "hashtag"
+    LIST = "list"
+    PROFILE = "profile"
+    SEARCH = "search"
+    BOOKMARKS = "bookmarks"
+    FAVOURITES = "favourites"
+    DIRECT = "direct"
+    TRENDING = "trending"
+
+
+#: Columns whose items are ordered by server id and page with ``max_id``/``min_id`` on
+#: those ids, so a gap can be filled from the newest known id.
+ID_ORDERED = frozenset({
+    ColumnKind.HOME, ColumnKind.NOTIFICATIONS, ColumnKind.MENTIONS, ColumnKind.LOCAL,
+    ColumnKind.FEDERATED, ColumnKind.REMOTE, ColumnKind.HASHTAG, ColumnKind.LIST,
+    ColumnKind.PROFILE,
+})
+
+ProfileMode = Literal["posts", "replies", "media"]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One deck column. Only the fields its ``kind`` uses matter; the rest stay default.
+
+    * ``account``: the signed-in account's handle (``user@domain``) the column belongs to.
+    * notifications: ``types`` (empty = all).
+    * remote: ``server`` (base URL of the other server; fetched without a token).
+    * hashtag: ``tags`` (first is the main tag, the rest are "any of"), ``all_tags``,
+      ``none_tags``, ``local_only``.
+    * list: ``list_id``. profile: ``account_id``, ``acct``, ``profile_mode``.
+    * search: ``query``.
+    * options for every kind: ``hide_boosts``, ``hide_replies``, ``media_only``.
+    * ``title``: the header text (``display_title`` supplies a default).
+    """
+
+    account: str
+    kind: ColumnKind
+    title: str = ""
+    types: tuple[str, ...] = ()
+    server: str = ""
+    tags: tuple[str, ...] = ()
+    all_tags: tuple[str, ...] = ()
+    none_tags: tuple[str, ...] = ()
+    local_only: bool = False
+    list_id: str = ""
+    account_id: str = ""
+    acct: str = ""
+    profile_mode: ProfileMode = "posts"
+    query: str = ""
+    hide_boosts: bool = False
+    hide_replies: bool = False
+    media_only: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ColumnKind(self.kind))
+        for name in ("types", "tags", "all_tags", "none_tags"):
+            object.__setattr__(self, name, tuple(str(v) for v in getattr(self, name)))
+        for name in ("tags", "all_tags", "none_tags"):
+            object.__setattr__(self, name, tuple(t.lstrip("#") for t in getattr(self, name)))
+
+    # --- identity and JSON ----------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """Only the non-default fields (plus ``account`` and ``kind``), JSON-ready."""
+        data: dict[str, Any] = {"account": self.account, "kind": self.kind.value}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in data or value == f.default:
+                continue
+            data[f.name] = list(value) if isinstance(value, tuple) else value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ColumnSpec:
+        """Inverse of ``to_json``; unknown keys are ignored (newer versions add fields)."""
+        known = {f.name for f in fields(cls)}
+        kwargs: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in data.items() if k in known}
+        return cls(**kwargs)
+
+    @property
+    def key(self) -> str:
+        """A stable id for caches and read positions; ignores ``title`` and display options."""
+        identity = {k: v for k, v in self.to_json().items()
+                    if k not in ("title", "hide_boosts", "hide_replies", "media_only")}
+        digest = hashlib.sha256(
+            json.dumps(identity, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        return f"{self.account}/{self.kind.value}/{digest[:16]}"
+
+    @property
+    def display_title(self) -> str:
+        """``title`` or a sensible default header."""
+        if self.title:
+            return self.title
+        defaults = {
+            ColumnKind.HOME: "Home", ColumnKind.NOTIFICATIONS: "Notifications",
+            ColumnKind.MENTIONS: "Mentions", ColumnKind.LOCAL: "Local",
+            ColumnKind.FEDERATED: "Federated", ColumnKind.BOOKMARKS: "Bookmarks",
+            ColumnKind.FAVOURITES: "Favourites", ColumnKind.DIRECT: "Direct messages",
+            ColumnKind.TRENDING: "Trending", ColumnKind.LIST: "List",
+        }
+        if self.kind is ColumnKind.HASHTAG:
+            return " ".join(f"#{t}" for t in self.tags) or "Hashtag"
+        if self.kind is ColumnKind.PROFILE:
+            return f"@{self.acct}" if self.acct else "Profile"
+        if self.kind is ColumnKind.SEARCH:
+            return f"Search: {self.query}"
+        if self.kind is ColumnKind.REMOTE:
+            return self.server.split("://", 1)[-1] or "Remote"
+        return defaults[self.kind]
+
+    @property
+    def id_ordered(self) -> bool:
+        """True when ``sort_id`` is the paging cursor (gap fill works)."""
+        return self.kind in ID_ORDERED
+
+    def with_options(self, **options: Any) -> ColumnSpec:
+        """A copy with some fields changed."""
+        return replace(self, **options)
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One row of a column: a status, a notification or a conversation.
+
+    ``id`` is unique across kinds (``status:1``); ``sort_id`` is the server id that orders
+    rows and feeds paging cursors; ``status`` is the post to render (``None`` for e.g. a
+    follow notification).
+    """
+
+    kind: ItemKind
+    entity: Status | Notification | Conversation = field(compare=False)
+    sort_id: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.entity_id}"
+
+    @property
+    def entity_id(self) -> str:
+        return self.entity.id
+
+    @property
+    def status(self) -> Status | None:
+        if isinstance(self.entity, Status):
+            return self.entity
+        if isinstance(self.entity, Notification):
+            return self.entity.status
+        return self.entity.last_status
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The API JSON this item was built from (for the cache)."""
+        return self.entity.raw if not isinstance(self.entity, Conversation) else {}
+
+    @classmethod
+    def of(cls, entity: Status | Notification | Conversation) -> TimelineItem:
+        """Wrap an entity."""
+        if isinstance(entity, Status):
+            return cls("status", entity, entity.id)
+        if isinstance(entity, Notification):
+            return cls("notification", entity, entity.id)
+        last = entity.last_status
+        return cls("conversation", entity, last.id if last is not None else entity.id)
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """A streaming channel: Mastodon stream ``name`` and its SSE ``path`` + query ``params``."""
+
+    name: str
+    path: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def url_path(self) -> str:
+        return f"/api/v1/streaming/{self.path}"
+
+
+# --- fetching -----------------------------------------------------------------
+
+
+def remote_api(spec: ColumnSpec, account_api: MastodonApi) -> MastodonApi:
+    """The anonymous API for a remote column's server, sharing the account's HTTP client."""
+    return MastodonApi(spec.server, None, client=account_api.client, clock=account_api.clock)
+
+
+def api_for(spec: ColumnSpec, account_api: MastodonApi) -> MastodonApi:
+    """The API a column fetches from: the account's, or an anonymous one for ``remote``."""
+    return remote_api(spec, account_api) if spec.kind is ColumnKind.REMOTE else account_api
+
+
+def _wrap(page: Page[Any]) -> Page[TimelineItem]:
+    return Page([TimelineItem.of(e) for e in page.items], page.next_params, page.prev_params)
+
+
+async def fetch_page(api: MastodonApi, spec: ColumnSpec, paging: Paging) -> Page[TimelineItem]:
+    """One page of ``spec``'s column. ``api`` must be ``api_for(spec, account_api)``.
+
+    Search and trending have no cursors: ``paging`` with a cursor returns an empty page.
+    """
+    kind, p = spec.kind, paging
+    if kind is ColumnKind.HOME:
+        return _wrap(await api.timeline_home(**p))
+    if kind is ColumnKind.NOTIFICATIONS:
+        return _wrap(await api.notifications(types=list(spec.types) or None, **p))
+    if kind is ColumnKind.MENTIONS:
+        return _wrap(await api.notifications(types=["mention"], **p))
+    if kind is ColumnKind.LOCAL:
+        return _wrap(await api.timeline_public(local=True, only_media=spec.media_only, **p))
+    if kind is ColumnKind.FEDERATED:
+        return _wrap(await api.timeline_public(only_media=spec.media_only, **p))
+    if kind is ColumnKind.REMOTE:
+        return _wrap(await api.timeline_public(local=True, only_media=spec.media_only, **p))
+    if kind is ColumnKind.HASHTAG:
+        main, *rest = spec.tags or ("",)
+        return _wrap(await api.timeline_tag(
+            main, any_tags=rest, all_tags=spec.all_tags, none_tags=spec.none_tags,
+            local=spec.local_only, only_media=spec.media_only, **p))
+    if kind is ColumnKind.LIST:
+        return _wrap(await api.timeline_list(spec.list_id, **p))
+    if kind is ColumnKind.PROFILE:
+        return _wrap(await api.account_statuses(
+            spec.account_id, exclude_replies=spec.profile_mode == "posts",
+            only_media=spec.profile_mode == "media" or spec.media_only,
+            exclude_reblogs=spec.hide_boosts, **p))
+    if kind is ColumnKind.BOOKMARKS:
+        return _wrap(await api.bookmarks(**p))
+    if kind is ColumnKind.FAVOURITES:
+        return _wrap(await api.favourites(**p))
+    if kind is ColumnKind.DIRECT:
+        return _wrap(await api.conversations(**p))
+    if any(k in p for k in ("max_id", "min_id", "since_id")):
+        return Page([])
+    if kind is ColumnKind.SEARCH:
+        results = await api.search(spec.query, type="statuses", limit=p.get("limit"))
+        return Page([TimelineItem.of(s) for s in results.statuses])
+    return Page([TimelineItem.of(s) for s in await api.trends_statuses(limit=p.get("limit"))])
+
+
+# --- streaming and filtering --------------------------------------------------
+
+
+def stream_for(spec: ColumnSpec) -> StreamSpec | None:
+    """The streaming channel feeding ``spec``, or ``None`` when the column must poll."""
+    kind, media = spec.kind, spec.media_only
+    if kind is ColumnKind.HOME:
+        return StreamSpec("user", "user")
+    if kind in (ColumnKind.NOTIFICATIONS, ColumnKind.MENTIONS):
+        return StreamSpec("user:notification", "user/notification")
+    if kind is ColumnKind.LOCAL:
+        return StreamSpec("public:local:media" if media else "public:local", "public/local",
+                          (("only_media", "true"),) if media else ())
+    if kind is ColumnKind.FEDERATED:
+        return StreamSpec("public:media" if media else "public", "public",
+                          (("only_media", "true"),) if media else ())
+    if kind is ColumnKind.HASHTAG and len(spec.tags) == 1:
+        if spec.local_only:
+            return StreamSpec("hashtag:local", "hashtag/local", (("tag", spec.tags[0]),))
+        return StreamSpec("hashtag", "hashtag", (("tag", spec.tags[0]),))
+    if kind is ColumnKind.LIST and spec.list_id:
+        return StreamSpec("list", "list", (("list", spec.list_id),))
+    if kind is ColumnKind.DIRECT:
+        return StreamSpec("direct", "direct")
+    # remote (another server, no token), profile, search, bookmarks, favourites, trending,
+    # multi-tag hashtags: poll.
+    return None
+
+
+def _tag_names(status: Status) -> set[str]:
+    return {t.name.lower() for t in status.original.tags}
+
+
+def _status_ok(spec: ColumnSpec, status: Status) -> bool:
+    if spec.hide_boosts and status.is_boost:
+        return False
+    original = status.original
+    if (spec.hide_replies and original.in_reply_to_id is not None
+            and original.in_reply_to_account_id != original.account.id):
+        return False
+    if spec.media_only and not original.media_attachments:
+        return False
+    if spec.kind is ColumnKind.HASHTAG:
+        names = _tag_names(status)
+        if spec.all_tags and not {t.lower() for t in spec.all_tags} <= names:
+            return False
+        if names & {t.lower() for t in spec.none_tags}:
+            return False
+    return True
+
+
+_STATUS_KINDS = frozenset({
+    ColumnKind.HOME, ColumnKind.LOCAL, ColumnKind.FEDERATED, ColumnKind.REMOTE,
+    ColumnKind.HASHTAG, ColumnKind.LIST, ColumnKind.PROFILE, ColumnKind.SEARCH,
+    ColumnKind.BOOKMARKS, ColumnKind.FAVOURITES, ColumnKind.TRENDING,
+})
+
+
+def accepts(spec: ColumnSpec, item: TimelineItem) -> bool:
+    """Whether ``item`` belongs in ``spec``'s column (kind match plus the column's options)."""
+    entity = item.entity
+    if isinstance(entity, Status):
+        return spec.kind in _STATUS_KINDS and _status_ok(spec, entity)
+    if isinstance(entity, Notification):
+        if spec.kind is ColumnKind.MENTIONS:
+            wanted: tuple[str, ...] = ("mention",)
+        elif spec.kind is ColumnKind.NOTIFICATIONS:
+            wanted = spec.types
+        else:
+            return False
+        if wanted and entity.type not in wanted:
+            return False
+        if spec.hide_boosts and entity.type == "reblog":
+            return False
+        return not (spec.media_only and (entity.status is None
+                                         or not entity.status.original.media_attachments))
+    return spec.kind is ColumnKind.DIRECT
