@@ -1,0 +1,103 @@
+"""Turning a ``Draft`` into a published status: media uploads, alt text, the post itself.
+
+The few endpoints the composer needs that ``MastodonApi`` does not wrap live here as small
+functions over ``api.request`` (``GET /api/v1/custom_emojis``, ``PUT /api/v1/media/:id``).
+Nothing here touches Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from fedidesk.core.api import MastodonApi, parse_json
+from fedidesk.core.drafts import Draft, DraftMedia
+from fedidesk.core.entities import CustomEmoji, MediaAttachment, Status, from_dict
+from fedidesk.core.errors import ApiError, ServerUnavailableError
+from fedidesk.core.probe import Limits, ServerInfo, _limits
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def limits_from(source: Limits | ServerInfo | Mapping[str, Any] | None) -> Limits:
+    """The composer's limits from ``ServerInfo``, ``Limits`` or a raw instance document."""
+    if isinstance(source, Limits):
+        return source
+    if isinstance(source, ServerInfo):
+        return source.limits
+    if source is None:
+        return Limits()
+    return _limits(dict(source))
+
+
+async def custom_emojis(api: MastodonApi) -> list[CustomEmoji]:
+    """``GET /api/v1/custom_emojis``: the server's emoji, only those meant for the picker."""
+    data = await api.get_json("/api/v1/custom_emojis")
+    items = data if isinstance(data, list) else []
+    emojis = [from_dict(CustomEmoji, e) for e in items if isinstance(e, dict)]
+    return [e for e in emojis if e.visible_in_picker and e.shortcode]
+
+
+async def update_media(api: MastodonApi, media_id: str, description: str) -> MediaAttachment:
+    """``PUT /api/v1/media/:id``: change the alt text of an upload not yet posted."""
+    response = await api.request("PUT", f"/api/v1/media/{media_id}",
+                                 data={"description": description})
+    data = parse_json(response)
+    return from_dict(MediaAttachment, data if isinstance(data, dict) else {})
+
+
+async def wait_until_processed(
+    api: MastodonApi, media: MediaAttachment, *, interval: float = 1.0, max_wait: float = 300.0,
+    sleep: Sleep = asyncio.sleep,
+) -> MediaAttachment:
+    """Poll ``GET /api/v1/media/:id`` until the server has a ``url`` (async processing)."""
+    waited = 0.0
+    while media.url is None:
+        if waited >= max_wait:
+            raise ServerUnavailableError(
+                "The server is taking too long to process this attachment. Try again later.",
+                detail=f"media {media.id} still processing after {max_wait:.0f}s")
+        await sleep(interval)
+        waited += interval
+        media = await api.media(media.id)
+    return media
+
+
+async def upload(api: MastodonApi, item: DraftMedia, *, sleep: Sleep = asyncio.sleep
+                 ) -> MediaAttachment:
+    """Upload one local file with its alt text and wait until the server has processed it."""
+    path = Path(item.path)
+    mime = mimetypes.guess_type(path.name)[0]
+    data = await asyncio.to_thread(path.read_bytes)
+    media = await api.upload_media(data, filename=path.name, mime_type=mime,
+                                   description=item.description or None)
+    return await wait_until_processed(api, media, sleep=sleep)
+
+
+async def sync_descriptions(api: MastodonApi, draft: Draft) -> Draft:
+    """PUT the alt text of uploads whose description changed after uploading."""
+    media = []
+    for item in draft.media:
+        if item.media_id and item.description != (item.uploaded_description or ""):
+            await update_media(api, item.media_id, item.description)
+            item = DraftMedia(item.path, item.description, item.media_id, item.description)
+        media.append(item)
+    return draft.replace(media=tuple(media))
+
+
+async def post_draft(api: MastodonApi, draft: Draft) -> Status:
+    """Publish ``draft`` (all media must be uploaded) with the draft's idempotency key."""
+    missing = [m.path for m in draft.media if not m.media_id]
+    if missing:
+        raise ApiError("Some attachments have not finished uploading yet.",
+                       detail=f"not uploaded: {missing}")
+    return await api.post_status(
+        draft.text, in_reply_to_id=draft.in_reply_to_id, spoiler_text=draft.spoiler or None,
+        visibility=draft.visibility, language=draft.language or None,
+        media_ids=[m.media_id for m in draft.media if m.media_id],
+        poll=draft.poll.to_api() if draft.poll is not None else None,
+        sensitive=(draft.sensitive or bool(draft.spoiler)) if draft.media else None,
+        idempotency_key=draft.idempotency_key)
