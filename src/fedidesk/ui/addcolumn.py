@@ -1,0 +1,230 @@
+"""The "Add column" dialog: pick an account, a kind of column and its parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fedidesk.core.accounts import AccountEntry
+from fedidesk.core.columns import ColumnKind, ColumnSpec
+from fedidesk.core.errors import FedideskError
+from fedidesk.ui.asynctools import spawn
+
+KINDS: tuple[tuple[ColumnKind, str, str], ...] = (
+    (ColumnKind.HOME, "Home", "Posts from people and hashtags you follow."),
+    (ColumnKind.NOTIFICATIONS, "Notifications", "Mentions, follows, boosts and favourites."),
+    (ColumnKind.MENTIONS, "Mentions", "Only posts that mention you."),
+    (ColumnKind.LOCAL, "Local", "Public posts from people on your server."),
+    (ColumnKind.FEDERATED, "Federated", "Public posts your server knows about."),
+    (ColumnKind.HASHTAG, "Hashtag", "Posts with one or more hashtags."),
+    (ColumnKind.LIST, "List", "Posts from the people in one of your lists."),
+    (ColumnKind.PROFILE, "Profile", "Posts of one person."),
+    (ColumnKind.SEARCH, "Search", "Posts matching a search."),
+    (ColumnKind.DIRECT, "Direct messages", "Private conversations."),
+    (ColumnKind.BOOKMARKS, "Bookmarks", "Posts you bookmarked."),
+    (ColumnKind.FAVOURITES, "Favourites", "Posts you favourited."),
+    (ColumnKind.TRENDING, "Trending", "Posts that are popular on your server."),
+    (ColumnKind.REMOTE, "Another server", "The local timeline of another server."),
+)
+
+ListsLoader = Callable[[str], Awaitable[Sequence[Any]]]
+
+
+class AddColumnDialog(QDialog):
+    """Builds a ``ColumnSpec``; read ``spec()`` after ``accepted``."""
+
+    def __init__(self, accounts: Sequence[AccountEntry], default_account: str | None,
+                 load_lists: ListsLoader | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add column")
+        self.setObjectName("addColumnDialog")
+        self.setMinimumWidth(480)
+        self._load_lists = load_lists
+
+        self.account_combo = QComboBox()
+        self.account_combo.setAccessibleName("Account")
+        for entry in accounts:
+            self.account_combo.addItem(entry.handle, entry.handle)
+        if default_account:
+            self.account_combo.setCurrentIndex(max(0, self.account_combo.findData(default_account)))
+        self.account_combo.currentIndexChanged.connect(lambda _i: self._kind_changed())
+
+        self.kind_list = QListWidget()
+        self.kind_list.setAccessibleName("Kind of column")
+        for kind, name, description in KINDS:
+            item = QListWidgetItem(f"{name}\n{description}")
+            item.setData(Qt.ItemDataRole.UserRole, kind.value)
+            item.setToolTip(description)
+            self.kind_list.addItem(item)
+        self.kind_list.setCurrentRow(0)
+        self.kind_list.currentRowChanged.connect(lambda _r: self._kind_changed())
+
+        self.tags_edit = QLineEdit()
+        self.tags_edit.setPlaceholderText("python, qt")
+        self.tags_edit.setAccessibleName("Hashtags")
+        self.tag_mode = QComboBox()
+        self.tag_mode.setAccessibleName("Match")
+        self.tag_mode.addItem("any of these", "any")
+        self.tag_mode.addItem("all of these", "all")
+        self.none_edit = QLineEdit()
+        self.none_edit.setPlaceholderText("none of these (optional)")
+        self.none_edit.setAccessibleName("Exclude hashtags")
+        self.local_check = QCheckBox("Only from my server")
+        self.list_combo = QComboBox()
+        self.list_combo.setAccessibleName("List")
+        self.acct_edit = QLineEdit()
+        self.acct_edit.setPlaceholderText("user@server")
+        self.acct_edit.setAccessibleName("Account to show")
+        self.profile_mode = QComboBox()
+        self.profile_mode.addItem("Posts", "posts")
+        self.profile_mode.addItem("Posts and replies", "replies")
+        self.profile_mode.addItem("Media", "media")
+        self.query_edit = QLineEdit()
+        self.query_edit.setAccessibleName("Search words")
+        self.server_edit = QLineEdit()
+        self.server_edit.setPlaceholderText("fosstodon.org")
+        self.server_edit.setAccessibleName("Server")
+        self.hide_boosts = QCheckBox("Hide boosts")
+        self.hide_replies = QCheckBox("Hide replies")
+        self.media_only = QCheckBox("Only posts with media")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+
+        self.params = QFormLayout()
+        self.rows: dict[str, list[QWidget]] = {
+            ColumnKind.HASHTAG.value: [self.tags_edit, self.tag_mode, self.none_edit,
+                                       self.local_check],
+            ColumnKind.LIST.value: [self.list_combo],
+            ColumnKind.PROFILE.value: [self.acct_edit, self.profile_mode],
+            ColumnKind.SEARCH.value: [self.query_edit],
+            ColumnKind.REMOTE.value: [self.server_edit],
+        }
+        labels = {self.tags_edit: "Hashtags:", self.tag_mode: "Match:",
+                  self.none_edit: "Exclude:", self.local_check: "",
+                  self.list_combo: "List:", self.acct_edit: "Account:",
+                  self.profile_mode: "Show:", self.query_edit: "Search for:",
+                  self.server_edit: "Server:"}
+        for widgets in self.rows.values():
+            for widget in widgets:
+                self.params.addRow(labels[widget], widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Add column")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("Account:", self.account_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.kind_list, 1)
+        layout.addLayout(self.params)
+        for box in (self.hide_boosts, self.hide_replies, self.media_only):
+            layout.addWidget(box)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self._kind_changed()
+
+    def kind(self) -> ColumnKind:
+        item = self.kind_list.currentItem()
+        return ColumnKind(item.data(Qt.ItemDataRole.UserRole)) if item else ColumnKind.HOME
+
+    def _kind_changed(self) -> None:
+        kind = self.kind().value
+        for name, widgets in self.rows.items():
+            for widget in widgets:
+                self.params.setRowVisible(widget, name == kind)
+        self.message.clear()
+        if kind == ColumnKind.LIST.value and self._load_lists is not None:
+            spawn(self._fill_lists(), owner=self)
+
+    async def _fill_lists(self) -> None:
+        assert self._load_lists is not None
+        self.list_combo.clear()
+        self.list_combo.setEnabled(False)
+        try:
+            lists = await self._load_lists(str(self.account_combo.currentData()))
+        except FedideskError as exc:
+            self.message.setText(exc.user_message)
+            return
+        for user_list in lists:
+            self.list_combo.addItem(str(user_list.title), str(user_list.id))
+        self.list_combo.setEnabled(bool(lists))
+        if not lists:
+            self.message.setText("This account has no lists yet (or its server has none).")
+
+    @staticmethod
+    def _tags(text: str) -> tuple[str, ...]:
+        parts = text.replace("#", " ").replace(",", " ").split()
+        return tuple(dict.fromkeys(p.strip().lower() for p in parts if p.strip()))
+
+    def spec(self) -> ColumnSpec | None:
+        """The column described by the form, or ``None`` with ``message`` explaining why."""
+        account = self.account_combo.currentData()
+        if not account:
+            self.message.setText("Sign in to an account first.")
+            return None
+        kind = self.kind()
+        options: dict[str, Any] = {
+            "hide_boosts": self.hide_boosts.isChecked(),
+            "hide_replies": self.hide_replies.isChecked(),
+            "media_only": self.media_only.isChecked(),
+        }
+        if kind is ColumnKind.HASHTAG:
+            tags = self._tags(self.tags_edit.text())
+            if not tags:
+                self.message.setText("Type at least one hashtag.")
+                return None
+            if self.tag_mode.currentData() == "all":
+                options.update(tags=tags[:1], all_tags=tags[1:])
+            else:
+                options.update(tags=tags)
+            options.update(none_tags=self._tags(self.none_edit.text()),
+                           local_only=self.local_check.isChecked())
+        elif kind is ColumnKind.LIST:
+            if not self.list_combo.currentData():
+                self.message.setText("Choose a list.")
+                return None
+            options.update(list_id=str(self.list_combo.currentData()),
+                           title=self.list_combo.currentText())
+        elif kind is ColumnKind.PROFILE:
+            acct = self.acct_edit.text().strip().lstrip("@")
+            if not acct:
+                self.message.setText("Type the account, e.g. user@server.")
+                return None
+            options.update(acct=acct, profile_mode=self.profile_mode.currentData())
+        elif kind is ColumnKind.SEARCH:
+            query = self.query_edit.text().strip()
+            if not query:
+                self.message.setText("Type what to search for.")
+                return None
+            options.update(query=query)
+        elif kind is ColumnKind.REMOTE:
+            server = self.server_edit.text().strip().rstrip("/")
+            if not server:
+                self.message.setText("Type the other server's address.")
+                return None
+            if "://" not in server:
+                server = f"https://{server}"
+            options.update(server=server)
+        return ColumnSpec(account=str(account), kind=kind, **options)
+
+    def _accept(self) -> None:
+        if self.spec() is not None:
+            self.accept()

@@ -1,0 +1,183 @@
+"""One deck column: a header, the "N new posts" bar and the timeline view.
+
+The column does not fetch anything itself: its ``TimelineFeed`` (Qt-free, ``core.feed``)
+delivers rows to the ``TimelineModel`` through the callbacks that ``bind_feed`` sets up.
+The header shows the feed state (live, polling, offline, signed out) in words, so a person
+always knows whether what they see is current.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QFocusEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fedidesk.core.columns import ColumnSpec
+
+STATE_TEXT = {
+    "loading": ("Loading…", "The column is being loaded."),
+    "live": ("● Live", "New posts arrive as they are published."),
+    "polling": ("◌ Checking", "No live connection; fedidesk checks for new posts regularly."),
+    "offline": ("○ Offline", "The server cannot be reached; fedidesk keeps trying."),
+    "paused": ("Paused", "Updates are paused."),
+    "auth_expired": ("Signed out", "Sign in to this account again to update the column."),
+    "closed": ("Closed", ""),
+    "unsupported": ("Not supported", "This server does not offer this kind of column."),
+}
+
+
+class ColumnWidget(QFrame):
+    """A column of the deck.
+
+    Signals:
+        removeRequested(): the user chose "Remove column".
+        moveRequested(int): -1 to move left, +1 to move right.
+        optionsChanged(object): a new ``ColumnSpec`` with changed display options.
+        focused(): keyboard focus entered the column.
+    """
+
+    removeRequested = Signal()
+    moveRequested = Signal(int)
+    optionsChanged = Signal(object)
+    focused = Signal()
+
+    def __init__(self, spec: ColumnSpec, model: Any, view: QWidget,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.model = model
+        self.view = view
+        self.state = "loading"
+        self.setObjectName("column")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumWidth(280)
+        self.setProperty("focusedColumn", False)
+
+        self.title = QLabel(spec.display_title)
+        self.title.setObjectName("columnTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel(spec.account)
+        self.subtitle.setObjectName("columnAccount")
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle.setEnabled(False)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("columnState")
+        self.menu_button = QToolButton()
+        self.menu_button.setText("⋯")
+        self.menu_button.setAccessibleName(f"Options for column {spec.display_title}")
+        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu_button.setMenu(self._build_menu())
+
+        header = QHBoxLayout()
+        names = QVBoxLayout()
+        names.setSpacing(0)
+        names.addWidget(self.title)
+        names.addWidget(self.subtitle)
+        header.addLayout(names, 1)
+        header.addWidget(self.state_label)
+        header.addWidget(self.menu_button)
+
+        self.new_posts_bar = QPushButton()
+        self.new_posts_bar.setObjectName("newPostsBar")
+        self.new_posts_bar.hide()
+        self.new_posts_bar.clicked.connect(self.scroll_to_top)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(header)
+        layout.addWidget(self.new_posts_bar)
+        layout.addWidget(view, 1)
+        self.setAccessibleName(f"Column {spec.display_title} of {spec.account}")
+        self.set_state("loading")
+        view.installEventFilter(self)
+        if hasattr(model, "rowsInserted"):
+            model.rowsInserted.connect(self._rows_inserted)
+
+    # ---- header ------------------------------------------------------------------------
+    def _build_menu(self) -> QMenu:
+        menu = QMenu(self)
+        self.hide_boosts_action = self._toggle(menu, "Hide boosts", "hide_boosts")
+        self.hide_replies_action = self._toggle(menu, "Hide replies", "hide_replies")
+        self.media_only_action = self._toggle(menu, "Only posts with media", "media_only")
+        menu.addSeparator()
+        menu.addAction("Move left", lambda: self.moveRequested.emit(-1))
+        menu.addAction("Move right", lambda: self.moveRequested.emit(1))
+        menu.addSeparator()
+        menu.addAction("Remove column", self.removeRequested.emit)
+        return menu
+
+    def _toggle(self, menu: QMenu, text: str, option: str) -> QAction:
+        action = menu.addAction(text)
+        action.setCheckable(True)
+        action.setChecked(bool(getattr(self.spec, option)))
+        action.toggled.connect(lambda on: self.optionsChanged.emit(
+            self.spec.with_options(**{option: bool(on)})))
+        return action
+
+    def set_state(self, state: str) -> None:
+        self.state = str(state)
+        text, tip = STATE_TEXT.get(self.state, (self.state, ""))
+        self.state_label.setText(text)
+        self.state_label.setToolTip(tip)
+        self.state_label.setAccessibleName(f"Column state: {text}. {tip}")
+
+    # ---- new posts bar -----------------------------------------------------------------
+    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        if first != 0 or self._at_top():
+            return
+        self._update_new_posts()
+
+    def _at_top(self) -> bool:
+        bar = getattr(self.view, "verticalScrollBar", None)
+        return bar is None or bar().value() <= bar().minimum()
+
+    def _update_new_posts(self) -> None:
+        count = int(getattr(self.view, "newPostsCount", 0) or 0)
+        if count <= 0 or self._at_top():
+            self.new_posts_bar.hide()
+            return
+        self.new_posts_bar.setText(f"↑ {count} new post{'s' if count != 1 else ''}")
+        self.new_posts_bar.setAccessibleName(self.new_posts_bar.text())
+        self.new_posts_bar.show()
+
+    def scroll_to_top(self) -> None:
+        scroll = getattr(self.view, "scrollToTop", None)
+        if callable(scroll):
+            scroll()
+        self.new_posts_bar.hide()
+
+    # ---- focus ring --------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            self._set_focused(True)
+            self.focused.emit()
+        elif event.type() == QEvent.Type.FocusOut:
+            self._set_focused(False)
+        return super().eventFilter(watched, event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.view.setFocus()
+        super().focusInEvent(event)
+
+    def _set_focused(self, on: bool) -> None:
+        self.setProperty("focusedColumn", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def focus_view(self) -> None:
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,0 +1,265 @@
+"""The deck: columns side by side, freely resizable, reorderable, persisted per profile.
+
+Columns sit in a horizontal ``QSplitter`` inside a scroll area, so any number of columns
+fits and each can be dragged to any width (a request open on Mastodon since 2018). The
+layout (column specs and widths) is saved in the profile's settings and can be exported to
+and imported from a JSON file. Keyboard: 1–9 focus a column, Ctrl+Shift+←/→ move it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+from fedidesk.core.columns import ColumnSpec
+from fedidesk.core.errors import FedideskError
+from fedidesk.core.settings import Settings
+from fedidesk.ui.column import ColumnWidget
+
+log = logging.getLogger("fedidesk.ui.deck")
+
+LAYOUT_VERSION = 1
+DEFAULT_WIDTH = 380
+MAX_LAYOUT_BYTES = 1_000_000
+
+
+class LayoutFileError(FedideskError):
+    """A layout file could not be read."""
+
+    user_message = "This file is not a fedidesk deck layout."
+
+
+def layout_to_json(specs: list[ColumnSpec], widths: list[int]) -> dict[str, Any]:
+    return {
+        "fedidesk_layout": LAYOUT_VERSION,
+        "columns": [{"spec": s.to_json(), "width": int(w)} for s, w in zip(specs, widths,
+                                                                             strict=False)],
+    }
+
+
+def layout_from_json(data: Any) -> list[tuple[ColumnSpec, int]]:
+    """Parse a layout; unknown column kinds are skipped, not fatal (newer versions)."""
+    if not isinstance(data, dict) or not isinstance(data.get("columns"), list):
+        raise LayoutFileError()
+    result: list[tuple[ColumnSpec, int]] = []
+    for entry in data["columns"]:
+        try:
+            spec = ColumnSpec.from_json(entry["spec"])
+            width = int(entry.get("width", DEFAULT_WIDTH))
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("Skipping a column the layout could not describe: %s", exc)
+            continue
+        result.append((spec, max(200, min(width, 4000))))
+    return result
+
+
+class DeckWidget(QWidget):
+    """The columns of all accounts.
+
+    Signals:
+        layoutChanged(): columns were added, removed, moved, resized or changed.
+    """
+
+    layoutChanged = Signal()
+
+    def __init__(self, settings: Settings, factory: Callable[[ColumnSpec], ColumnWidget],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("deck")
+        self.settings = settings
+        self.factory = factory
+        self.columns: list[ColumnWidget] = []
+        # The widths the user chose; the splitter may stretch them to fill a wide window.
+        self._widths: list[int] = []
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(6)
+        self.splitter.splitterMoved.connect(lambda *_: self._user_resized())
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.splitter)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
+        self.setStyleSheet(
+            "QFrame#column { border: 1px solid palette(mid); border-radius: 6px; }"
+            "QFrame#column[focusedColumn=\"true\"] { border: 2px solid palette(highlight); }"
+            "QPushButton#newPostsBar { padding: 4px; font-weight: bold; }")
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(400)
+        self._save_timer.timeout.connect(self.save)
+        self._shortcuts()
+
+    # ---- building ----------------------------------------------------------------------
+    def _shortcuts(self) -> None:
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(str(n)), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda n=n: self.focus_column(n - 1))
+        for key, delta in (("Ctrl+Shift+Left", -1), ("Ctrl+Shift+Right", 1)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(lambda d=delta: self.move_focused(d))
+
+    def add_column(self, spec: ColumnSpec, width: int = DEFAULT_WIDTH, *,
+                   save: bool = True) -> ColumnWidget:
+        column = self.factory(spec)
+        column.removeRequested.connect(lambda c=column: self.remove_column(self.index_of(c)))
+        column.moveRequested.connect(lambda d, c=column: self.move_column(self.index_of(c), d))
+        column.optionsChanged.connect(
+            lambda new, c=column: self.replace_spec(self.index_of(c), new))
+        self.columns.append(column)
+        self.splitter.addWidget(column)
+        self._apply_widths([*self._widths, width])
+        if save:
+            self._changed()
+        return column
+
+    def index_of(self, column: ColumnWidget) -> int:
+        return self.columns.index(column)
+
+    def remove_column(self, index: int) -> None:
+        column = self.columns.pop(index)
+        self._widths.pop(index)
+        column.hide()
+        column.setParent(None)
+        close = getattr(column, "close_feed", None)
+        if callable(close):
+            close()
+        column.deleteLater()
+        self._changed()
+
+    def move_column(self, index: int, delta: int) -> None:
+        target = index + delta
+        if not (0 <= index < len(self.columns) and 0 <= target < len(self.columns)):
+            return
+        widths = self.widths()
+        column = self.columns.pop(index)
+        self.columns.insert(target, column)
+        self.splitter.insertWidget(target, column)
+        widths.insert(target, widths.pop(index))
+        self._apply_widths(widths)
+        column.focus_view()
+        self._changed()
+
+    def replace_spec(self, index: int, spec: ColumnSpec) -> None:
+        widths = self.widths()
+        old = self.columns[index]
+        new = self.factory(spec)
+        new.removeRequested.connect(lambda c=new: self.remove_column(self.index_of(c)))
+        new.moveRequested.connect(lambda d, c=new: self.move_column(self.index_of(c), d))
+        new.optionsChanged.connect(lambda s, c=new: self.replace_spec(self.index_of(c), s))
+        self.columns[index] = new
+        self.splitter.replaceWidget(index, new)
+        close = getattr(old, "close_feed", None)
+        if callable(close):
+            close()
+        old.deleteLater()
+        self._apply_widths(widths)
+        self._changed()
+
+    def focus_column(self, index: int) -> None:
+        if 0 <= index < len(self.columns):
+            column = self.columns[index]
+            self.scroll.ensureWidgetVisible(column)
+            column.focus_view()
+
+    def focused_index(self) -> int:
+        for i, column in enumerate(self.columns):
+            if column.property("focusedColumn"):
+                return i
+        return -1
+
+    def move_focused(self, delta: int) -> None:
+        index = self.focused_index()
+        if index >= 0:
+            self.move_column(index, delta)
+
+    # ---- layout ------------------------------------------------------------------------
+    def specs(self) -> list[ColumnSpec]:
+        return [c.spec for c in self.columns]
+
+    def widths(self) -> list[int]:
+        """The chosen width of each column (what is saved and exported)."""
+        return list(self._widths)
+
+    def _apply_widths(self, widths: list[int]) -> None:
+        widths = [max(c.minimumWidth(), int(w))
+                  for c, w in zip(self.columns, widths, strict=False)]
+        self._widths = widths
+        self.splitter.setMinimumWidth(sum(widths) + self.splitter.handleWidth() * len(widths))
+        self.splitter.setSizes(widths)
+
+    def _user_resized(self) -> None:
+        self._widths = [max(c.minimumWidth(), w)
+                        for c, w in zip(self.columns, self.splitter.sizes(), strict=False)]
+        self._save_soon()
+
+    def _changed(self) -> None:
+        self._save_soon()
+        self.layoutChanged.emit()
+
+    def _save_soon(self) -> None:
+        self._save_timer.start()
+
+    def to_json(self) -> dict[str, Any]:
+        return layout_to_json(self.specs(), self.widths())
+
+    def save(self) -> None:
+        self._save_timer.stop()
+        self.settings.set("deck.columns", self.to_json()["columns"])
+
+    def load(self) -> None:
+        """Build the columns saved in the settings."""
+        saved = self.settings.get("deck.columns")
+        entries = layout_from_json({"columns": saved})
+        self.set_layout(entries, save=False)
+
+    def set_layout(self, entries: list[tuple[ColumnSpec, int]], *, save: bool = True) -> None:
+        self._widths = []
+        while self.columns:
+            column = self.columns.pop()
+            close = getattr(column, "close_feed", None)
+            if callable(close):
+                close()
+            column.setParent(None)
+            column.deleteLater()
+        for spec, width in entries:
+            self.add_column(spec, width, save=False)
+        if save:
+            self._changed()
+
+    def export_layout(self, path: Path) -> None:
+        """Write the layout as JSON, atomically."""
+        text = json.dumps(self.to_json(), indent=2)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+
+    def import_layout(self, path: Path, known_accounts: set[str]) -> list[str]:
+        """Replace the deck with the file's layout; returns warnings (e.g. unknown accounts)."""
+        if path.stat().st_size > MAX_LAYOUT_BYTES:
+            raise LayoutFileError("This layout file is too large.")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            raise LayoutFileError(detail=str(exc)) from exc
+        entries = layout_from_json(data)
+        warnings = [f"Skipped a {spec.display_title} column of {spec.account}: that account "
+                    "is not signed in here." for spec, _w in entries
+                    if spec.account not in known_accounts]
+        self.set_layout([(s, w) for s, w in entries if s.account in known_accounts])
+        return warnings

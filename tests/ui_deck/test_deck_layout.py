@@ -1,0 +1,125 @@
+"""Deck layout: add, remove, reorder, resize, persist, export/import, keyboard focus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QListView
+
+from fedidesk.core.accounts import AccountEntry
+from fedidesk.core.columns import ColumnKind, ColumnSpec
+from fedidesk.core.settings import Settings
+from fedidesk.ui.addcolumn import AddColumnDialog
+from fedidesk.ui.column import ColumnWidget
+from fedidesk.ui.deck import DeckWidget, LayoutFileError
+
+
+def _factory(spec: ColumnSpec) -> ColumnWidget:
+    model = QStringListModel([f"{spec.display_title} post {i}" for i in range(5)])
+    view = QListView()
+    view.setModel(model)
+    return ColumnWidget(spec, model, view)
+
+
+@pytest.fixture
+def deck(qtbot: object, tmp_path: Path) -> DeckWidget:
+    settings = Settings(tmp_path / "settings.json")
+    widget = DeckWidget(settings, _factory)
+    qtbot.addWidget(widget)  # type: ignore[attr-defined]
+    widget.resize(1400, 700)
+    widget.show()
+    return widget
+
+
+HOME = ColumnSpec(account="alice@a.example", kind=ColumnKind.HOME)
+NOTES = ColumnSpec(account="alice@a.example", kind=ColumnKind.NOTIFICATIONS)
+TAG = ColumnSpec(account="bob@b.example", kind=ColumnKind.HASHTAG, tags=("python",))
+
+
+def test_columns_from_two_accounts_side_by_side(deck: DeckWidget) -> None:
+    for spec in (HOME, NOTES, TAG):
+        deck.add_column(spec)
+    assert [c.spec for c in deck.columns] == [HOME, NOTES, TAG]
+    assert {c.spec.account for c in deck.columns} == {"alice@a.example", "bob@b.example"}
+    assert deck.splitter.count() == 3
+
+
+def test_move_remove_and_persist(deck: DeckWidget, tmp_path: Path) -> None:
+    for spec in (HOME, NOTES, TAG):
+        deck.add_column(spec)
+    deck.move_column(2, -1)
+    assert deck.specs() == [HOME, TAG, NOTES]
+    deck.move_column(0, -1)  # already leftmost: nothing happens
+    assert deck.specs() == [HOME, TAG, NOTES]
+    deck.remove_column(0)
+    deck.save()
+    saved = json.loads((tmp_path / "settings.json").read_text())["values"]["deck.columns"]
+    assert [ColumnSpec.from_json(c["spec"]) for c in saved] == [TAG, NOTES]
+    again = DeckWidget(Settings(tmp_path / "settings.json"), _factory)
+    again.load()
+    assert again.specs() == [TAG, NOTES]
+
+
+def test_resize_is_free_and_remembered(deck: DeckWidget, tmp_path: Path) -> None:
+    deck.add_column(HOME, 300)
+    deck.add_column(NOTES, 620)
+    widths = deck.widths()
+    assert widths[1] > widths[0] + 200
+    deck.save()
+    again = DeckWidget(Settings(tmp_path / "settings.json"), _factory)
+    again.load()
+    assert [entry["width"] for entry in again.to_json()["columns"]] == widths
+
+
+def test_export_import_layout(deck: DeckWidget, tmp_path: Path) -> None:
+    for spec in (HOME, TAG):
+        deck.add_column(spec)
+    path = tmp_path / "layout.json"
+    deck.export_layout(path)
+    deck.set_layout([])
+    warnings = deck.import_layout(path, {"alice@a.example"})
+    assert deck.specs() == [HOME]
+    assert len(warnings) == 1 and "bob@b.example" in warnings[0]
+    path.write_text("{not json")
+    with pytest.raises(LayoutFileError):
+        deck.import_layout(path, {"alice@a.example"})
+
+
+def test_number_keys_focus_columns_and_ring_follows(deck: DeckWidget, qtbot: object) -> None:
+    for spec in (HOME, NOTES, TAG):
+        deck.add_column(spec)
+    deck.activateWindow()
+    deck.focus_column(1)
+    qtbot.waitUntil(lambda: deck.focused_index() == 1)  # type: ignore[attr-defined]
+    assert deck.columns[1].property("focusedColumn") is True
+    deck.move_focused(1)
+    assert deck.specs() == [HOME, TAG, NOTES]
+
+
+def test_options_menu_changes_spec(deck: DeckWidget) -> None:
+    column = deck.add_column(HOME)
+    column.hide_boosts_action.setChecked(True)
+    assert deck.specs()[0].hide_boosts is True
+
+
+def test_add_column_dialog_builds_specs(qtbot: object) -> None:
+    accounts = [AccountEntry("alice@a.example", "https://a.example", "1"),
+                AccountEntry("bob@b.example", "https://b.example", "2")]
+    dialog = AddColumnDialog(accounts, "bob@b.example")
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    assert dialog.spec() == ColumnSpec(account="bob@b.example", kind=ColumnKind.HOME)
+    rows = {dialog.kind_list.item(i).data(Qt.ItemDataRole.UserRole): i
+            for i in range(dialog.kind_list.count())}
+    dialog.kind_list.setCurrentRow(rows["hashtag"])
+    assert dialog.spec() is None and "hashtag" in dialog.message.text()
+    dialog.tags_edit.setText("#Python, qt")
+    dialog.local_check.setChecked(True)
+    spec = dialog.spec()
+    assert spec is not None and spec.tags == ("python", "qt") and spec.local_only
+    dialog.kind_list.setCurrentRow(rows["remote"])
+    dialog.server_edit.setText("fosstodon.org")
+    spec = dialog.spec()
+    assert spec is not None and spec.server == "https://fosstodon.org"
