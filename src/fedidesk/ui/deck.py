@@ -84,15 +84,15 @@ class DeckWidget(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(6)
         self.splitter.splitterMoved.connect(lambda *_: self._user_resized())
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.splitter)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setWidget(self.splitter)
+        self.scroller.setFrameShape(QScrollArea.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroller)
         self.setStyleSheet(
             "QFrame#column { border: 1px solid palette(mid); border-radius: 6px; }"
             "QFrame#column[focusedColumn=\"true\"] { border: 2px solid palette(highlight); }"
@@ -173,7 +173,7 @@ class DeckWidget(QWidget):
     def focus_column(self, index: int) -> None:
         if 0 <= index < len(self.columns):
             column = self.columns[index]
-            self.scroll.ensureWidgetVisible(column)
+            self.scroller.ensureWidgetVisible(column)
             column.focus_view()
 
     def focused_index(self) -> int:
