@@ -1,0 +1,152 @@
+"""The composer's poll editor: 2 to the server's maximum options, a duration, single/multiple.
+
+Durations offered are the usual ones (5 minutes … 7 days) clipped to the server's
+``min_expiration``/``max_expiration``; each option is limited to
+``max_characters_per_option``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fedidesk.core.drafts import DraftPoll
+from fedidesk.core.probe import Limits
+from fedidesk.ui.composeicons import compose_icon
+
+DURATIONS: tuple[tuple[int, str], ...] = (
+    (300, "5 minutes"), (1800, "30 minutes"), (3600, "1 hour"), (21_600, "6 hours"),
+    (43_200, "12 hours"), (86_400, "1 day"), (259_200, "3 days"), (604_800, "7 days"),
+)
+
+
+def duration_choices(limits: Limits) -> list[tuple[int, str]]:
+    """The standard durations the server allows (at least its minimum)."""
+    allowed = [(s, label) for s, label in DURATIONS
+               if limits.poll_min_expiration <= s <= limits.poll_max_expiration]
+    return allowed or [(limits.poll_min_expiration, f"{limits.poll_min_expiration} seconds")]
+
+
+class PollEditor(QFrame):
+    """Options, duration and single/multiple choice; ``changed`` on every edit."""
+
+    changed = Signal()
+
+    def __init__(self, limits: Limits, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.limits = limits
+        self.setObjectName("pollEditor")
+        self.setAccessibleName("Poll")
+        self._options: list[QLineEdit] = []
+        self._rows = QVBoxLayout()
+        self._rows.setSpacing(4)
+
+        self.add_button = QPushButton("Add option")
+        self.add_button.setAccessibleName("Add poll option")
+        self.add_button.clicked.connect(lambda: self.add_option(""))
+        self.duration = QComboBox()
+        self.duration.setAccessibleName("Poll duration")
+        for seconds, label in duration_choices(limits):
+            self.duration.addItem(label, seconds)
+        self.duration.setCurrentIndex(max(0, self.duration.findData(86_400)))
+        self.duration.currentIndexChanged.connect(self.changed)
+        self.multiple = QCheckBox("Multiple choice")
+        self.multiple.setAccessibleName("Allow multiple choices")
+        self.multiple.toggled.connect(self.changed)
+
+        footer = QHBoxLayout()
+        footer.addWidget(self.add_button)
+        footer.addStretch(1)
+        footer.addWidget(QLabel("Ends in"))
+        footer.addWidget(self.duration)
+        footer.addWidget(self.multiple)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(self._rows)
+        layout.addLayout(footer)
+        self.set_poll(DraftPoll())
+
+    def option_edits(self) -> list[QLineEdit]:
+        return list(self._options)
+
+    def add_option(self, text: str) -> QLineEdit | None:
+        if len(self._options) >= self.limits.poll_max_options:
+            return None
+        edit = QLineEdit(text)
+        number = len(self._options) + 1
+        edit.setPlaceholderText(f"Choice {number}")
+        edit.setAccessibleName(f"Poll choice {number}")
+        edit.setMaxLength(self.limits.poll_max_characters_per_option)
+        edit.textChanged.connect(self.changed)
+        remove = QToolButton()
+        remove.setIcon(compose_icon("remove"))
+        remove.setAutoRaise(True)
+        remove.setToolTip("Remove this choice")
+        remove.setAccessibleName(f"Remove poll choice {number}")
+        row = QHBoxLayout()
+        row.addWidget(edit, 1)
+        row.addWidget(remove)
+        self._rows.addLayout(row)
+        self._options.append(edit)
+        remove.clicked.connect(lambda: self._remove_option(edit))
+        self._sync_buttons()
+        self.changed.emit()
+        return edit
+
+    def _remove_option(self, edit: QLineEdit) -> None:
+        if len(self._options) <= 2:
+            edit.clear()
+            return
+        texts = [e.text() for e in self._options if e is not edit]
+        self._rebuild(texts)
+        self.changed.emit()
+
+    def _rebuild(self, texts: list[str]) -> None:
+        while self._rows.count():
+            row = self._rows.takeAt(0)
+            layout = row.layout() if row is not None else None
+            while layout is not None and layout.count():
+                item = layout.takeAt(0)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
+        self._options = []
+        for text in texts:
+            self.add_option(text)
+
+    def _sync_buttons(self) -> None:
+        self.add_button.setEnabled(len(self._options) < self.limits.poll_max_options)
+
+    def set_poll(self, poll: DraftPoll) -> None:
+        texts = list(poll.options)[: self.limits.poll_max_options]
+        texts += [""] * (2 - len(texts))
+        self._rebuild(texts)
+        index = self.duration.findData(poll.expires_in)
+        if index >= 0:
+            self.duration.setCurrentIndex(index)
+        self.multiple.setChecked(poll.multiple)
+
+    def poll(self) -> DraftPoll:
+        return DraftPoll(options=tuple(e.text() for e in self._options),
+                         expires_in=int(self.duration.currentData()),
+                         multiple=self.multiple.isChecked())
+
+    def problem(self) -> str:
+        """Why this poll cannot be posted yet ('' when it can)."""
+        filled = [e.text().strip() for e in self._options]
+        if sum(1 for t in filled if t) < 2 or any(not t for t in filled):
+            return "Fill in every poll choice (at least two)."
+        if len(set(filled)) != len(filled):
+            return "Poll choices must be different."
+        return ""
