@@ -6,14 +6,17 @@ results. Long work runs as tasks (``asynctools.spawn``); dialogs are opened with
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -24,11 +27,15 @@ from PySide6.QtWidgets import (
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import AuthExpiredError, FedideskError, NetworkError
+from fedidesk.core.columns import ColumnKind, ColumnSpec
 from fedidesk.ui.aboutdialog import AboutDialog
 from fedidesk.ui.accountpanel import AccountPanel
+from fedidesk.ui.addcolumn import AddColumnDialog
 from fedidesk.ui.asynctools import ask, show_error, spawn
+from fedidesk.ui.deck import DeckWidget
 from fedidesk.ui.logindialog import LoginDialog, LoginFn
 from fedidesk.ui.settingsdialog import SettingsDialog
+from fedidesk.ui.shortcutsdialog import ShortcutsDialog
 
 log = logging.getLogger("fedidesk.ui")
 
@@ -47,9 +54,15 @@ class MainWindow(QMainWindow):
     connectionChanged = Signal(str, str)
 
     def __init__(self, ctx: AppContext, login: LoginFn,
-                 check_account: Callable[[str], Awaitable[Any]] | None = None) -> None:
+                 check_account: Callable[[str], Awaitable[Any]] | None = None,
+                 deck: DeckWidget | None = None,
+                 compose: Callable[[str | None], object] | None = None,
+                 extra_windows: dict[str, Callable[[str], object]] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.deck = deck
+        self._compose = compose
+        self._extra_windows = extra_windows or {}
         self._login = login
         self._check_account = check_account
         self.connection: dict[str, str] = {}
@@ -73,6 +86,9 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("deckArea")
         self.account_panel = AccountPanel()
         self.stack.addWidget(self.account_panel)
+        if deck is not None:
+            self.stack.addWidget(deck)
+            deck.layoutChanged.connect(self._show_current)
         self.setCentralWidget(self.stack)
 
         self.connection_label = QLabel()
@@ -102,6 +118,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("&New post…", self.compose, "Ctrl+N", "actionCompose"))
+        file_menu.addAction(self._action("Add &column…", self.open_add_column, "Ctrl+T",
+                                         "actionAddColumn"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Export deck layout…", self.export_layout, None,
+                                         "actionExportLayout"))
+        file_menu.addAction(self._action("&Import deck layout…", self.import_layout, None,
+                                         "actionImportLayout"))
+        file_menu.addSeparator()
         file_menu.addAction(self._action("&Settings…", self.open_settings, "Ctrl+,",
                                          "actionSettings"))
         file_menu.addSeparator()
@@ -119,7 +144,16 @@ class MainWindow(QMainWindow):
         account_menu.addSeparator()
         account_menu.addAction(self._action("&Sign out…", self.sign_out_current, None,
                                             "actionSignOut"))
+        for key, (text, name) in {
+                "moderation": ("&Mutes, blocks and filters…", "actionModeration"),
+                "profile": ("My &profile", "actionMyProfile")}.items():
+            if key in self._extra_windows:
+                opener = self._extra_windows[key]
+                account_menu.addAction(self._action(
+                    text, functools.partial(self._with_account, opener), None, name))
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.open_shortcuts, "?",
+                                         "actionShortcuts"))
         help_menu.addAction(self._action("Open &log folder", self._open_logs, None,
                                          "actionOpenLogs"))
         help_menu.addAction(self._action("&About fedidesk", self.open_about, None,
@@ -162,6 +196,98 @@ class MainWindow(QMainWindow):
         handle = self.current_handle
         entry = self.ctx.accounts.find(handle) if handle else None
         self.account_panel.show_account(entry, self.connection.get(handle or "", ""))
+        if self.deck is not None and self.deck.columns:
+            self.stack.setCurrentWidget(self.deck)
+        else:
+            self.stack.setCurrentWidget(self.account_panel)
+
+    def _with_account(self, opener: Callable[[str], object]) -> None:
+        handle = self.current_handle
+        if handle:
+            opener(handle)
+        else:
+            self.statusBar().showMessage("Sign in to an account first.", 5000)
+
+    # ---- deck --------------------------------------------------------------------------
+    def ensure_starter_columns(self, handle: str) -> None:
+        """A freshly signed-in account gets Home and Notifications, never an empty deck."""
+        if self.deck is None or any(s.account == handle for s in self.deck.specs()):
+            return
+        for kind in (ColumnKind.HOME, ColumnKind.NOTIFICATIONS):
+            self.deck.add_column(ColumnSpec(account=handle, kind=kind))
+        self._show_current()
+
+    def open_add_column(self) -> AddColumnDialog | None:
+        if self.deck is None:
+            return None
+        accounts = self.ctx.accounts.list()
+
+        async def load_lists(handle: str) -> Any:
+            return await self.ctx.accounts.api(handle).lists()
+
+        dialog = AddColumnDialog(accounts, self.current_handle, load_lists, self)
+        dialog.accepted.connect(lambda: self._add_column_from(dialog))
+        dialog.open()
+        return dialog
+
+    def _add_column_from(self, dialog: AddColumnDialog) -> None:
+        spec = dialog.spec()
+        if spec is not None and self.deck is not None:
+            column = self.deck.add_column(spec)
+            self._show_current()
+            self.deck.focus_column(self.deck.index_of(column))
+
+    def export_layout(self) -> QFileDialog | None:
+        if self.deck is None:
+            return None
+        dialog = QFileDialog(self, "Export deck layout")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter("Deck layouts (*.json)")
+        dialog.setDefaultSuffix("json")
+        dialog.selectFile("fedidesk-layout.json")
+        dialog.fileSelected.connect(lambda path: self._export_to(Path(path)))
+        dialog.open()
+        return dialog
+
+    def _export_to(self, path: Path) -> None:
+        assert self.deck is not None
+        try:
+            self.deck.export_layout(path)
+        except OSError as exc:
+            show_error(self, "Export failed", f"Could not write {path}.", str(exc))
+            return
+        self.statusBar().showMessage(f"Deck layout saved to {path}", 5000)
+
+    def import_layout(self) -> QFileDialog | None:
+        if self.deck is None:
+            return None
+        dialog = QFileDialog(self, "Import deck layout")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter("Deck layouts (*.json)")
+        dialog.fileSelected.connect(lambda path: self._import_from(Path(path)))
+        dialog.open()
+        return dialog
+
+    def _import_from(self, path: Path) -> None:
+        assert self.deck is not None
+        known = {a.handle for a in self.ctx.accounts.list()}
+        try:
+            warnings = self.deck.import_layout(path, known)
+        except (FedideskError, OSError) as exc:
+            show_error(self, "Import failed", error_text(exc))
+            return
+        self._show_current()
+        if warnings:
+            show_error(self, "Some columns were skipped", "\n".join(warnings))
+
+    def compose(self, handle: str | None = None) -> None:
+        if self._compose is not None:
+            self._compose(handle or self.current_handle)
+
+    def open_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.open()
+        return dialog
 
     def open_login(self) -> LoginDialog:
         dialog = LoginDialog(self._login, self)
@@ -175,6 +301,7 @@ class MainWindow(QMainWindow):
         self.account_switcher.setCurrentIndex(self.account_switcher.findData(entry.handle))
         self._show_current()
         self._update_connection_label()
+        self.ensure_starter_columns(entry.handle)
         self.statusBar().showMessage(f"Signed in as {entry.handle}", 5000)
         self.accountsChanged.emit()
 
@@ -199,6 +326,10 @@ class MainWindow(QMainWindow):
                         "on this computer. Your other accounts stay signed in.")
         if answer != QMessageBox.StandardButton.Yes:
             return
+        if self.deck is not None:
+            for index in reversed(range(len(self.deck.columns))):
+                if self.deck.columns[index].spec.account == handle:
+                    self.deck.remove_column(index)
         result = await self.ctx.accounts.logout(handle)
         self.connection.pop(handle, None)
         self.refresh_accounts()
