@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from fedidesk.core.accounts import AccountEntry
+from fedidesk.core.columns import ColumnKind, ColumnSpec
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import AuthExpiredError, FedideskError, NetworkError
-from fedidesk.core.columns import ColumnKind, ColumnSpec
 from fedidesk.ui.aboutdialog import AboutDialog
 from fedidesk.ui.accountpanel import AccountPanel
 from fedidesk.ui.addcolumn import AddColumnDialog
