@@ -22,24 +22,38 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class _ProfileLogHandler(logging.FileHandler):
-    """The profile's log file (one per process; replaced when the profile changes)."""
+    """The profile's log file (one per process; replaced when the profile changes).
+
+    Remembers the ``fedidesk`` logger level it found, so closing restores it.
+    """
+
+    previous_level: int | None = None
 
 
 def configure_logging(paths: ProfilePaths) -> logging.Handler:
     """Log ``fedidesk.*`` to ``paths.log_file`` with secrets redacted; returns the handler."""
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _ProfileLogHandler)]:
-        root.removeHandler(old)
-        old.close()
+        unconfigure_logging(old)
     handler = _ProfileLogHandler(paths.log_file, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
     app_logger = logging.getLogger("fedidesk")
     if app_logger.level == logging.NOTSET:
+        handler.previous_level = logging.NOTSET
         app_logger.setLevel(logging.DEBUG if os.environ.get("FEDIDESK_DEBUG") else logging.INFO)
     install_redaction(root)
     return handler
+
+
+def unconfigure_logging(handler: logging.Handler) -> None:
+    """Detach the profile log handler and restore the ``fedidesk`` logger level."""
+    logging.getLogger().removeHandler(handler)
+    handler.close()
+    previous = getattr(handler, "previous_level", None)
+    if previous is not None:
+        logging.getLogger("fedidesk").setLevel(previous)
 
 
 @dataclass
@@ -64,8 +78,7 @@ class AppContext:
             settings = Settings(paths.settings_file)
             db = Database(paths.database_file)
         except BaseException:
-            logging.getLogger().removeHandler(handler)
-            handler.close()
+            unconfigure_logging(handler)
             raise
         accounts = AccountManager(settings, secrets, db)
         return cls(paths, settings, db, secrets, accounts, handler)
@@ -74,6 +87,5 @@ class AppContext:
         await self.accounts.aclose_all()
         self.db.close()
         if self.log_handler is not None:
-            logging.getLogger().removeHandler(self.log_handler)
-            self.log_handler.close()
+            unconfigure_logging(self.log_handler)
             self.log_handler = None
