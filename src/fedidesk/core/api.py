@@ -12,7 +12,7 @@ import json as jsonlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, is_dataclass
-from typing import IO, Any, Generic, TypedDict, TypeVar, Unpack, cast
+from typing import IO, TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack, cast
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -47,6 +47,9 @@ from fedidesk.core.errors import (
 from fedidesk.core.http import RetryPolicy, Sender, make_client, require_secure_url, send
 from fedidesk.core.ratelimit import USER, Priority, RateLimitGovernor, governor_for
 from fedidesk.core.redact import register_secret
+
+if TYPE_CHECKING:
+    from fedidesk.core.mastopy import MastodonPyBridge
 
 T = TypeVar("T")
 Params = Mapping[str, object]
@@ -189,7 +192,7 @@ class MastodonApi:
         self.client = client or make_client()
         self.governor = governor or governor_for(self.base_url, token, clock=self.clock)
         self._sender = Sender(self.client, self.governor, policy or RetryPolicy(), self.clock)
-        self._bridge: Any = None
+        self._bridge: MastodonPyBridge | None = None
 
     async def aclose(self) -> None:
         """Close the HTTP client if we created it, and the Mastodon.py worker pool."""
@@ -322,15 +325,15 @@ class MastodonApi:
         fields: Sequence[tuple[str, str]] | None = None,
     ) -> Account:
         """Update the profile through Mastodon.py, which encodes ``fields_attributes`` right."""
-        return cast(Account, await self.bridge.call_entity(
+        return await self.bridge.call_entity(
             Account, "account_update_credentials", display_name=display_name, note=note,
-            fields=list(fields) if fields is not None else None, idempotent=True))
+            fields=list(fields) if fields is not None else None, idempotent=True)
 
     @property
-    def bridge(self) -> Any:
+    def bridge(self) -> MastodonPyBridge:
         """The Mastodon.py bridge sharing this API's token, governor and clock (lazy)."""
         if self._bridge is None:
-            from fedidesk.core.mastopy import MastodonPyBridge
+            from fedidesk.core.mastopy import MastodonPyBridge  # lazy: Mastodon.py is heavy
 
             self._bridge = MastodonPyBridge(self.base_url, self._token, governor=self.governor,
                                             clock=self.clock, policy=self._sender.policy)
