@@ -29,7 +29,10 @@ from fedidesk.core.sandbox import Sandbox
 from fedidesk.core.secrets import KeyringUnavailable
 from fedidesk.ui.asynctools import ask
 from fedidesk.ui.crash import CrashHandler
+from fedidesk.ui.deck import DeckWidget
+from fedidesk.ui.deckcontroller import DeckController
 from fedidesk.ui.mainwindow import MainWindow
+from fedidesk.ui.windows import WindowManager
 
 log = logging.getLogger("fedidesk.ui")
 
@@ -128,18 +131,35 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
             sandbox.stop()
         return 1
     window: MainWindow | None = None
+    controller = DeckController(ctx)
+    windows = WindowManager(ctx)
     try:
         async def check(handle: str) -> Any:
             return await ctx.accounts.api(handle).verify_credentials()
 
-        window = MainWindow(ctx, make_login(ctx, lambda: window), check_account=check)
+        deck = DeckWidget(ctx.settings, controller.make_column)
+        window = MainWindow(ctx, make_login(ctx, lambda: window), check_account=check,
+                            deck=deck, compose=windows.compose,
+                            extra_windows={"moderation": windows.moderation,
+                                           "profile": windows.profile})
+        windows.parent_widget = window
+        controller.message.connect(lambda text: window.statusBar().showMessage(text, 8000)
+                                   if window is not None else None)
+        controller.composeRequested.connect(windows.compose)
+        controller.threadRequested.connect(windows.open_thread)
+        controller.profileRequested.connect(windows.profile)
         crash.parent_widget = window
         if sandbox is not None:
             window.setWindowTitle("fedidesk — sandbox (practice server on this computer)")
             for login in sandbox.logins:
-                await token_login(sandbox.base_url, login.token, accounts=ctx.accounts)
+                entry = await token_login(sandbox.base_url, login.token, accounts=ctx.accounts)
+                window.ensure_starter_columns(entry.handle)
             sandbox.start_chatter()
             window.refresh_accounts()
+        deck.load()
+        for entry in ctx.accounts.list():
+            window.ensure_starter_columns(entry.handle)
+        window.refresh_accounts()
         window.show()
         if not ctx.accounts.list():
             window.open_login()
@@ -152,6 +172,8 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         await quit_event.wait()
         return 0
     finally:
+        windows.close_all()
+        await controller.aclose()
         await ctx.aclose()
         if sandbox is not None:
             await loop.run_in_executor(None, sandbox.stop)

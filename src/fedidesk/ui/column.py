@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QFocusEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -59,6 +59,9 @@ class ColumnWidget(QFrame):
         self.model = model
         self.view = view
         self.state = "loading"
+        self.new_posts = 0
+        self.feed: Any = None
+        self.close_feed: Any = None
         self.setObjectName("column")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumWidth(280)
@@ -105,8 +108,6 @@ class ColumnWidget(QFrame):
         self.setAccessibleName(f"Column {spec.display_title} of {spec.account}")
         self.set_state("loading")
         view.installEventFilter(self)
-        if hasattr(model, "rowsInserted"):
-            model.rowsInserted.connect(self._rows_inserted)
 
     # ---- header ------------------------------------------------------------------------
     def _build_menu(self) -> QMenu:
@@ -137,18 +138,10 @@ class ColumnWidget(QFrame):
         self.state_label.setAccessibleName(f"Column state: {text}. {tip}")
 
     # ---- new posts bar -----------------------------------------------------------------
-    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        if first != 0 or self._at_top():
-            return
-        self._update_new_posts()
-
-    def _at_top(self) -> bool:
-        bar = getattr(self.view, "verticalScrollBar", None)
-        return bar is None or bar().value() <= bar().minimum()
-
-    def _update_new_posts(self) -> None:
-        count = int(getattr(self.view, "newPostsCount", 0) or 0)
-        if count <= 0 or self._at_top():
+    def set_new_posts(self, count: int) -> None:
+        """Show "N new posts" while the reader is scrolled down; hide it at the top."""
+        self.new_posts = int(count)
+        if count <= 0:
             self.new_posts_bar.hide()
             return
         self.new_posts_bar.setText(f"↑ {count} new post{'s' if count != 1 else ''}")
@@ -156,7 +149,8 @@ class ColumnWidget(QFrame):
         self.new_posts_bar.show()
 
     def scroll_to_top(self) -> None:
-        scroll = getattr(self.view, "scrollToTop", None)
+        scroll = getattr(self.view, "scroll_to_newest", None) or getattr(
+            self.view, "scrollToTop", None)
         if callable(scroll):
             scroll()
         self.new_posts_bar.hide()

@@ -1,0 +1,224 @@
+"""Builds deck columns and routes what happens in them.
+
+For each ``ColumnSpec`` it makes the Qt-free ``TimelineFeed`` (REST + streaming + gap fill),
+a ``TimelineModel`` bound to it, a ``TimelineView`` with the ``PostDelegate`` and the
+``ColumnWidget`` around them. Clicks in posts come back here as signals and become actions
+(favourite, boost, bookmark, reply), windows (thread, profile) or safe link openings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMenu, QWidget
+
+from fedidesk.core.columns import ColumnSpec, TimelineItem
+from fedidesk.core.context import AppContext
+from fedidesk.core.entities import Status
+from fedidesk.core.errors import FedideskError
+from fedidesk.core.feed import TimelineFeed
+from fedidesk.core.media import MediaFetcher
+from fedidesk.core.timelinecache import TimelineCache
+from fedidesk.ui.actions import StatusActions
+from fedidesk.ui.asynctools import spawn
+from fedidesk.ui.column import ColumnWidget
+from fedidesk.ui.identities import IdentityCache
+from fedidesk.ui.imagecache import RemoteImages
+from fedidesk.ui.links import LinkRouter, open_external
+from fedidesk.ui.postdelegate import PostDelegate
+from fedidesk.ui.timelinemodel import TimelineModel
+from fedidesk.ui.timelineview import TimelineView
+
+log = logging.getLogger("fedidesk.ui.deck")
+
+FILTER_CONTEXT = {"home": "home", "list": "home", "notifications": "notifications",
+                  "mentions": "notifications", "profile": "account"}
+
+
+class DeckController(QObject):
+    """Column factory and router.
+
+    Signals:
+        message(str): a sentence for the status bar.
+        composeRequested(str, object): (account, status to reply to or ``None``).
+        threadRequested(str, str): (account, status id).
+        profileRequested(str, str): (account, account id).
+    """
+
+    message = Signal(str)
+    composeRequested = Signal(str, object)
+    threadRequested = Signal(str, str)
+    profileRequested = Signal(str, str)
+
+    def __init__(self, ctx: AppContext, *, streaming: bool = True,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.streaming = streaming
+        self.cache = TimelineCache(ctx.db)
+        self.fetcher = MediaFetcher(ctx.paths.cache_dir / "media")
+        self.images = RemoteImages(
+            self.fetcher,
+            allowed=lambda: ctx.settings.get("privacy.load_remote_media") == "always",
+            parent=self)
+        self._identities: dict[str, IdentityCache] = {}
+        self.columns: list[ColumnWidget] = []
+        self.actions = StatusActions(self._api, self.models_for, self)
+        self.actions.message.connect(self.message)
+        self.router = LinkRouter(self)
+        self.router.refused.connect(
+            lambda scheme: self.message.emit(f"fedidesk does not open {scheme} links."))
+        self.images.imageReady.connect(lambda _url: self._repaint())
+
+    # ---- plumbing ----------------------------------------------------------------------
+    def _api(self, account: str) -> Any:
+        return self.ctx.accounts.api(account)
+
+    def identities(self, account: str) -> IdentityCache:
+        cache = self._identities.get(account)
+        if cache is None:
+            cache = self._identities[account] = IdentityCache(self)
+        return cache
+
+    def models_for(self, account: str) -> Iterable[TimelineModel]:
+        return [c.model for c in self.columns if c.spec.account == account]
+
+    def _repaint(self) -> None:
+        for column in self.columns:
+            view = column.view
+            if isinstance(view, TimelineView):
+                view.viewport().update()
+
+    # ---- building ----------------------------------------------------------------------
+    def make_column(self, spec: ColumnSpec) -> ColumnWidget:
+        model = TimelineModel(self.identities(spec.account),
+                              filter_context=FILTER_CONTEXT.get(spec.kind.value, "public"))
+        delegate = PostDelegate(avatar_provider=self.images.provider,
+                                media_provider=self.images.media_provider)
+        view = TimelineView(delegate=delegate)
+        view.setModel(model)
+        view.setAccessibleName(f"{spec.display_title} posts")
+        column = ColumnWidget(spec, model, view)
+        delegate.setParent(column)
+        self.columns.append(column)
+        column.destroyed.connect(lambda *_: self._forget(column))
+        view.newPostsCountChanged.connect(column.set_new_posts)
+
+        feed = self._make_feed(spec)
+        if feed is None:
+            column.set_state("auth_expired")
+            return column
+        model.bind_feed(feed)
+        model.loader = feed.load_older
+
+        def on_state(state: str) -> None:
+            model.set_state(state)
+            column.set_state(state)
+
+        feed.on_state = on_state
+        feed.on_error = lambda exc: self.message.emit(
+            f"{spec.display_title} ({spec.account}): {exc.user_message}")
+        column.feed = feed
+        column.close_feed = lambda: spawn(feed.close())
+        self._connect(spec, model, view, delegate, feed)
+        spawn(self._start(feed, column), owner=column)
+        return column
+
+    def _forget(self, column: ColumnWidget) -> None:
+        if column in self.columns:
+            self.columns.remove(column)
+
+    def _make_feed(self, spec: ColumnSpec) -> TimelineFeed | None:
+        try:
+            api = self._api(spec.account)
+            token = self.ctx.accounts.token(spec.account)
+        except FedideskError as exc:
+            log.info("Column %s not started: %s", spec.key, exc)
+            return None
+        return TimelineFeed(api, spec, cache=self.cache, db=self.ctx.db, token=token,
+                            streaming=self.streaming)
+
+    async def _start(self, feed: TimelineFeed, column: ColumnWidget) -> None:
+        try:
+            await feed.start()
+        except FedideskError as exc:
+            column.set_state("offline")
+            self.message.emit(f"{column.spec.display_title}: {exc.user_message}")
+
+    # ---- routing -----------------------------------------------------------------------
+    def _connect(self, spec: ColumnSpec, model: TimelineModel, view: TimelineView,
+                 delegate: PostDelegate, feed: TimelineFeed) -> None:
+        account = spec.account
+
+        def status_of(item_id: str) -> Status | None:
+            row = model.find(item_id)
+            return row.status if isinstance(row, TimelineItem) else None
+
+        def on_action(action: str, item_id: str) -> None:
+            status = status_of(item_id)
+            if status is None:
+                return
+            if action in ("favourite", "boost", "bookmark"):
+                self.actions.toggle(account, status, action)
+            elif action == "reply":
+                self.composeRequested.emit(account, status)
+            elif action == "more":
+                self._more_menu(view, account, status)
+
+        def on_link(href: str, item_id: str) -> None:
+            status = status_of(item_id)
+            if status is not None:
+                self.router.activate(href, "", status.original)
+            else:
+                open_external(href)
+
+        def on_gap(item_id: str) -> None:
+            for gap in feed.gaps:
+                if gap.id == item_id:
+                    model.set_gap_loading(item_id, True)
+                    spawn(feed.fill_gap(gap), owner=view)
+
+        delegate.actionTriggered.connect(on_action)
+        delegate.linkActivated.connect(on_link)
+        delegate.toggleSpoiler.connect(lambda item_id: model.set_expanded(item_id))
+        delegate.revealMedia.connect(lambda item_id: model.set_revealed(item_id))
+        delegate.loadGap.connect(on_gap)
+        delegate.authorActivated.connect(lambda item_id: self._open_author(account, model,
+                                                                           item_id))
+        view.openThread.connect(lambda item_id: self._open_thread(account, status_of(item_id)))
+        self.router.openAccount.connect(lambda acc_id: self.profileRequested.emit(account,
+                                                                                  acc_id))
+
+    def _open_thread(self, account: str, status: Status | None) -> None:
+        if status is not None:
+            self.threadRequested.emit(account, status.original.id)
+
+    def _open_author(self, account: str, model: TimelineModel, item_id: str) -> None:
+        row = model.find(item_id)
+        if isinstance(row, TimelineItem) and row.status is not None:
+            self.profileRequested.emit(account, row.status.original.account.id)
+
+    def _more_menu(self, parent: QWidget, account: str, status: Status) -> QMenu:
+        original = status.original
+        menu = QMenu(parent)
+        menu.addAction("Open thread", lambda: self.threadRequested.emit(account, original.id))
+        menu.addAction(f"Open profile of @{original.account.acct}",
+                       lambda: self.profileRequested.emit(account, original.account.id))
+        link = original.url or original.uri
+        if link:
+            menu.addAction("Copy link",
+                           lambda: QGuiApplication.clipboard().setText(link))
+            menu.addAction("Open in browser", lambda: open_external(link))
+        menu.popup(parent.cursor().pos())
+        return menu
+
+    async def aclose(self) -> None:
+        for column in list(self.columns):
+            feed = getattr(column, "feed", None)
+            if feed is not None:
+                await feed.close()
+        await self.fetcher.aclose()

@@ -1,0 +1,114 @@
+"""Opens the app's secondary windows (compose, thread, profile, moderation) and keeps them.
+
+Windows are non-modal top-level widgets; this object holds a reference to each open one so
+it is not garbage-collected, and forgets it when it closes. Server limits for the composer
+come from the instance document, fetched once per account and cached.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QWidget
+
+from fedidesk.core.context import AppContext
+from fedidesk.core.drafts import DraftStore
+from fedidesk.core.entities import Status
+from fedidesk.core.errors import FedideskError
+from fedidesk.ui.asynctools import show_error, spawn
+from fedidesk.ui.compose import ComposeWindow
+from fedidesk.ui.profileview import ProfileWindow
+from fedidesk.ui.threadview import ThreadWindow
+
+log = logging.getLogger("fedidesk.ui.windows")
+
+
+class WindowManager(QObject):
+    """Creates and tracks secondary windows for the main window."""
+
+    def __init__(self, ctx: AppContext, parent_widget: QWidget | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.parent_widget = parent_widget
+        self.drafts = DraftStore(ctx.db)
+        self.open_windows: list[QWidget] = []
+        self._limits: dict[str, Any] = {}
+
+    def _keep(self, window: QWidget) -> QWidget:
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda *_: self._drop(window))
+        self.open_windows.append(window)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _drop(self, window: QWidget) -> None:
+        if window in self.open_windows:
+            self.open_windows.remove(window)
+
+    def compose(self, account: str | None, reply_to: Status | None = None) -> None:
+        accounts = self.ctx.accounts.list()
+        if not accounts:
+            show_error(self.parent_widget, "No account", "Sign in to an account to post.")
+            return
+        spawn(self._compose(account or accounts[0].handle, reply_to))
+
+    async def _compose(self, account: str, reply_to: Status | None) -> None:
+        limits = self._limits.get(account)
+        if limits is None:
+            try:
+                limits = await self.ctx.accounts.api(account).instance()
+                self._limits[account] = limits
+            except FedideskError as exc:
+                log.info("Using default limits for %s: %s", account, exc)
+        window = ComposeWindow(api_for=self.ctx.accounts.api, accounts=self.ctx.accounts.list(),
+                               limits=limits, drafts=self.drafts, reply_to=reply_to,
+                               account=account,
+                               media_dir=self.ctx.paths.data_dir / "draft-media")
+        self._keep(window)
+
+    def open_thread(self, account: str, status_id: str) -> None:
+        try:
+            api = self.ctx.accounts.api(account)
+        except FedideskError as exc:
+            show_error(self.parent_widget, "Cannot open the conversation", exc.user_message)
+            return
+        window = ThreadWindow(api, status_id,
+                              open_profile=lambda acc_id: self.profile(account, acc_id),
+                              open_thread=lambda sid: self.open_thread(account, sid))
+        self._keep(window)
+
+    def profile(self, account: str, account_id: str | None = None) -> None:
+        entry = self.ctx.accounts.find(account)
+        if entry is None:
+            return
+        try:
+            api = self.ctx.accounts.api(account)
+        except FedideskError as exc:
+            show_error(self.parent_widget, "Cannot open the profile", exc.user_message)
+            return
+        window = ProfileWindow(api, account_id or entry.account_id,
+                               open_profile=lambda acc_id: self.profile(account, acc_id),
+                               open_thread=lambda sid: self.open_thread(account, sid),
+                               my_id=entry.account_id)
+        self._keep(window)
+
+    def moderation(self, account: str) -> None:
+        from fedidesk.ui.moderation import ModerationWindow
+
+        try:
+            api = self.ctx.accounts.api(account)
+        except FedideskError as exc:
+            show_error(self.parent_widget, "Cannot open mutes and filters", exc.user_message)
+            return
+        window: QWidget = ModerationWindow(
+            api, open_profile=lambda acc_id: self.profile(account, acc_id))
+        window.setWindowTitle(f"Mutes, blocks and filters — {account}")
+        self._keep(window)
+
+    def close_all(self) -> None:
+        for window in list(self.open_windows):
+            window.close()
