@@ -116,6 +116,7 @@ def parse_event(name: str, data: str) -> StreamEvent | None:
     builders: dict[str, Callable[[dict[str, Any]], StreamEvent]] = {
         "update": lambda d: Update(from_dict(Status, d)),
         "status.update": lambda d: StatusUpdate(from_dict(Status, d)),
+        "status_update": lambda d: StatusUpdate(from_dict(Status, d)),  # mastodon-mock spelling
         "notification": lambda d: NotificationEvent(from_dict(Notification, d)),
         "conversation": lambda d: ConversationEvent(from_dict(Conversation, d)),
     }

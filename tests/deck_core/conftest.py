@@ -1,0 +1,1 @@
+"""Deck-core tests: the mastodon-mock fixtures come from ``tests/conftest.py``."""
