@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Callable, Iterator
 
@@ -33,6 +34,13 @@ def api_for(mock: MockServer, aloop: LoopRunner) -> Iterator[ApiFactory]:  # noq
         return api
 
     yield make
+    # Windows may still be loading (qtbot closes them only after this teardown): stop their
+    # tasks first so none runs against a closed client.
+    pending = [t for t in asyncio.all_tasks(aloop.loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        aloop.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     for api in made:
         aloop.run(api.aclose())
 

@@ -189,7 +189,7 @@ def test_profile_screenshot(qtbot: QtBot, aloop: LoopRunner, api_for: ApiFactory
         "display_name": "Bob Builder",
         "note": '<p>Builds things with Python and Qt. Writes about <a href="https://example.'
                 'com/tags/desktop" class="hashtag">#<span>desktop</span></a> apps.</p>'}))
-    for text in ("Shipped a new release of my deck client today 🎉",
+    for text in ("Shipped a new release of my deck client today!",
                  "Reminder: alt text on every image, please.",
                  "Qt 6 styles look great on every desktop."):
         aloop.run(bob_api.post_status(text))

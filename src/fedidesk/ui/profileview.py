@@ -16,7 +16,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFont,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,11 +52,17 @@ from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Account, Relationship, Rule, Status, from_dict
 from fedidesk.core.errors import FedideskError, UncertainOutcomeError
 from fedidesk.core.html import escape_plain, plain_text, sanitize
-from fedidesk.ui.asynctools import ask, run_dialog, spawn
+from fedidesk.ui.asynctools import ask, run_dialog
 from fedidesk.ui.identities import IdentityCache
 from fedidesk.ui.links import LinkRouter, configure_browser, open_external
 from fedidesk.ui.postdocument import PostDocument
-from fedidesk.ui.threadview import MessageBar, PostListView, avatar_color, make_post_view
+from fedidesk.ui.threadview import (
+    MessageBar,
+    PostListView,
+    TaskGroup,
+    avatar_color,
+    make_post_view,
+)
 from fedidesk.ui.timelinemodel import TimelineModel
 from fedidesk.ui.timelineroles import Role
 
@@ -241,8 +256,11 @@ class _StatusesTab:
         self.next: dict[str, str] | None = None
         self.started = False
 
-    async def load_older(self) -> None:
-        """Fetch the next page (the first one when nothing is loaded yet)."""
+    def load_older(self) -> asyncio.Task[None]:
+        """Fetch the next page (the first one when nothing is loaded yet), as a window task."""
+        return self.window.jobs.spawn(self._load_older())
+
+    async def _load_older(self) -> None:
         if self.started and self.next is None:
             self.model.set_state("end")
             return
@@ -302,13 +320,14 @@ class ProfileWindow(QWidget):
         self.account: Account | None = None
         self.relationship: Relationship | None = None
         self.busy = False
+        self.jobs = TaskGroup(self)
         self._note_links: tuple[Any, ...] = ()
         self.router = LinkRouter(self)
         self.router.openAccount.connect(self.open_profile)
         if open_tag is not None:
             self.router.openTag.connect(open_tag)
         self.router.confirmExternal.connect(
-            lambda url, host: spawn(self._confirm_external(url, host), owner=self))
+            lambda url, host: self.jobs.spawn(self._confirm_external(url, host)))
         self.setObjectName("profileWindow")
         self.setWindowTitle("Profile")
         self.setAccessibleName("Profile")
@@ -356,7 +375,7 @@ class ProfileWindow(QWidget):
         self.note_document = PostDocument(parent=self.note)
         self.note.setDocument(self.note_document)
         self.note.setFrameShape(QFrame.Shape.NoFrame)
-        self.note.setMaximumHeight(120)
+        self.note.setStyleSheet("QTextBrowser#profileNote { background: transparent; }")
         self.note.anchorClicked.connect(self._on_note_link)
         self.fields = QGridLayout()
         self.fields.setHorizontalSpacing(12)
@@ -436,7 +455,7 @@ class ProfileWindow(QWidget):
         """(Re)load the account, the relationship and the current tab."""
         if not self.loading:
             self.message.show_info("Loading the profile…")
-            self._task = spawn(self._load(), owner=self)
+            self._task = self.jobs.spawn(self._load())
 
     async def _load(self) -> None:
         try:
@@ -481,14 +500,15 @@ class ProfileWindow(QWidget):
         self.handle.setText(f"@{account.acct}")
         self.handle.setAccessibleName(f"Handle: @{account.acct}")
         self.avatar.setPixmap(placeholder_avatar(account, self.AVATAR))
-        badges = [b for b, on in (("🤖 Bot", account.bot), ("🔒 Locked", account.locked),
-                                  ("👥 Group", account.group)) if on]
+        badges = [b for b, on in (("Bot", account.bot), ("Locked", account.locked),
+                                  ("Group", account.group)) if on]
         self.badges.setText("  ·  ".join(badges))
         self.badges.setVisible(bool(badges))
         safe = sanitize(account.note)
         self._note_links = safe.links
         self.note_document.set_content(safe, account.emojis)
         self.note.setVisible(bool(plain_text(safe.html)))
+        self._fit_note()
         self.counts.setText(f"{account.statuses_count:,} posts   ·   "
                             f"{account.following_count:,} following   ·   "
                             f"{account.followers_count:,} followers")
@@ -531,7 +551,21 @@ class ProfileWindow(QWidget):
             self.fields.addWidget(name, row, 0)
             self.fields.addWidget(value, row, 1)
             self.fields.addWidget(tick, row, 2)
-        self.fields.setColumnStretch(1, 1)
+        self.fields.setColumnStretch(3, 1)
+
+    def _fit_note(self) -> None:
+        """Size the note to its text (up to a limit; longer notes scroll)."""
+        self.note_document.setTextWidth(max(100, self.note.viewport().width()))
+        height = int(self.note_document.size().height()) + 2 * self.note.frameWidth() + 4
+        self.note.setFixedHeight(min(height, 160))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.jobs.cancel()
+        super().closeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_note()
 
     # --- relationship --------------------------------------------------------------------
 
@@ -585,7 +619,7 @@ class ProfileWindow(QWidget):
         before = self.relationship or Relationship(id=self.account_id)
         self._set_busy(True)
         self.set_relationship(optimistic)
-        return spawn(self._settle(what, before, call), owner=self)
+        return self.jobs.spawn(self._settle(what, before, call))
 
     async def _settle(self, what: str, before: Relationship,
                       call: Callable[[], Awaitable[Relationship]]) -> bool:
@@ -631,7 +665,7 @@ class ProfileWindow(QWidget):
                      lambda: self.api.follow(self.account_id))
 
     def _on_mute(self) -> None:
-        spawn(self._mute(), owner=self)
+        self.jobs.spawn(self._mute())
 
     async def _mute(self) -> None:
         rel, account = self.relationship, self.account
@@ -656,7 +690,7 @@ class ProfileWindow(QWidget):
                                   notifications=choice.notifications))
 
     def _on_block(self) -> None:
-        spawn(self._block(), owner=self)
+        self.jobs.spawn(self._block())
 
     async def _block(self) -> None:
         rel, account = self.relationship, self.account
@@ -681,7 +715,7 @@ class ProfileWindow(QWidget):
                            lambda: self.api.block(self.account_id))
 
     def _on_domain(self) -> None:
-        spawn(self._domain(), owner=self)
+        self.jobs.spawn(self._domain())
 
     async def _domain(self) -> None:
         rel, account = self.relationship, self.account
@@ -711,7 +745,7 @@ class ProfileWindow(QWidget):
         await self._change(what, replace(rel, domain_blocking=not blocking), call)
 
     def _on_report(self) -> None:
-        spawn(self._report(), owner=self)
+        self.jobs.spawn(self._report())
 
     async def _report(self) -> None:
         account = self.account

@@ -12,10 +12,28 @@ and error state) and ``make_post_view`` (the list view for ``TimelineModel`` row
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPainter, QShortcut
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QPainter,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -91,6 +109,26 @@ class MessageBar(QFrame):
         self.button.setVisible(bool(action))
         self.label.setAccessibleName(text)
         self.show()
+
+
+class TaskGroup:
+    """The tasks a window started; ``cancel`` stops them all when it closes."""
+
+    def __init__(self, owner: QObject) -> None:
+        self.owner = owner
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """``asynctools.spawn`` owned by the window, remembered until done."""
+        task = spawn(coro, owner=self.owner)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    def cancel(self) -> None:
+        """Cancel every task still running."""
+        for task in list(self.tasks):
+            task.cancel()
 
 
 def avatar_color(seed: str) -> QColor:
@@ -257,6 +295,7 @@ class ThreadWindow(QWidget):
         self.open_profile = open_profile
         self.open_thread = open_thread
         self.focus_status: Status | None = None
+        self.jobs = TaskGroup(self)
         self.setWindowTitle("Conversation")
         self.setObjectName("threadWindow")
         self.setAccessibleName("Conversation")
@@ -300,6 +339,10 @@ class ThreadWindow(QWidget):
         self._task: asyncio.Task[object] | None = None
         self.reload()
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.jobs.cancel()
+        super().closeEvent(event)
+
     # --- loading -------------------------------------------------------------------------
 
     @property
@@ -313,7 +356,7 @@ class ThreadWindow(QWidget):
             return
         self.message.show_info("Loading the conversation…")
         self.refresh_button.setEnabled(False)
-        self._task = spawn(self._load(), owner=self)
+        self._task = self.jobs.spawn(self._load())
 
     async def _load(self) -> None:
         try:
