@@ -14,11 +14,11 @@ from typing import Any
 from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Status, from_dict
 
-WORDS = (
-    "the quick brown fox jumps over lazy dog federation instance toot server timeline "
-    "release coffee morning rust python qt desktop client open source community garden "
-    "photo walk river mountain bike train weekend music concert book reading cat"
-).split()
+WORDS = ("the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "federation",
+    "instance", "toot", "server", "timeline", "release", "coffee", "morning", "rust",
+    "python", "qt", "desktop", "client", "open", "source", "community", "garden", "photo",
+    "walk", "river", "mountain", "bike", "train", "weekend", "music", "concert", "book",
+    "reading", "cat",)
 NAMES = ("Alice Liddell", "Bob", "Carol ☕", "Dmitri K.", "Eve :blobcat:", "Frank", "Grace H",
          "Heidi 🌻", "Ivan", "Judy", "Mallory", "Niaj", "Olivia", "Peggy", "Rupert", "Sybil")
 DOMAINS = ("mastodon.social", "fosstodon.org", "hachyderm.io", "chaos.social", "")

@@ -112,7 +112,7 @@ class PostDelegate(QStyledItemDelegate):
         avatar_provider: PixmapProvider | None = None,
         media_provider: PixmapProvider | None = None,
         now: Callable[[], datetime] = now_utc,
-        max_layouts: int = 400,
+        max_layouts: int = 120,
     ) -> None:
         super().__init__(parent)
         self.emoji_images = emoji_images if emoji_images is not None else EmojiImages()

@@ -293,7 +293,7 @@ def _author_block(
     small_fm = QFontMetrics(fonts.small)
     meta = "✎ 00 Sep 0000" if edited else "00 Sep 0000"
     meta_w = small_fm.horizontalAdvance(meta) + 2 if time_at is not None else 0
-    badges = [b for b, on in (("BOT", author.bot), ("🔒", author.locked)) if on]
+    badges = [b for b, on in (("BOT", author.bot), ("LOCKED", author.locked)) if on]
     badge_w = sum(small_fm.horizontalAdvance(b) + 12 for b in badges)
     name_w = min(bold_fm.horizontalAdvance(author.name) + 1, text_w - meta_w - badge_w - 8)
     name = _line(fonts.bold, author.name, text_x, y, name_w)

@@ -284,31 +284,21 @@ class TimelineModel(QAbstractListModel):
             self._insert_newer_now(pending)
 
     def _insert_newer_now(self, items: Sequence[Row]) -> None:
+        # The feed delivers newest first; the order given is kept (no re-sorting).
         fresh = self._accept(items)
-        if not fresh:
-            return
-        fresh.sort(key=sort_key, reverse=True)
-        top = next((r for r in self._rows if not is_gap(r)), None)
-        if top is None or sort_key(fresh[-1]) > sort_key(top):
+        if fresh:
             self._insert_block(0, fresh)
-        else:
-            for item in fresh:
-                self._insert_block(self._position(item), [item])
-        self._trim(keep_top=True)
+            self._trim(keep_top=True)
 
     def append_older(self, items: Sequence[Row]) -> None:
-        """Add older items (feed ``on_append_older``) below the current ones."""
+        """Add items below the current ones, in the order given (feed ``on_append_older``).
+
+        Thread views pass ancestors → post → descendants; the order is theirs to choose.
+        """
         fresh = self._accept(items)
-        if not fresh:
-            return
-        fresh.sort(key=sort_key, reverse=True)
-        bottom = self._rows[-1] if self._rows else None
-        if bottom is None or sort_key(fresh[0]) < sort_key(bottom):
+        if fresh:
             self._insert_block(len(self._rows), fresh)
-        else:
-            for item in fresh:
-                self._insert_block(self._position(item), [item])
-        self._trim(keep_top=False)
+            self._trim(keep_top=False)
 
     def insert_gap(self, gap: Row) -> None:
         """Insert a "load missing posts" row at its place by ``sort_id`` (feed ``on_gap``)."""
@@ -510,6 +500,9 @@ class TimelineModel(QAbstractListModel):
             bucket.discard(item_id)
         roles = [int(role)]
         if role is Role.ExpandedRole:
+            derived = self._derived.get(item_id)
+            if derived is not None:
+                derived.text = None
             roles.extend(_TEXT_ROLES)
         self._change(item_id, roles)
 

@@ -40,9 +40,8 @@ class TimelineView(QListView):
     def __init__(self, parent: QWidget | None = None, delegate: PostDelegate | None = None,
                  ) -> None:
         super().__init__(parent)
-        self._pending_value: int | None = None
-        self._shift = 0
-        self._shift_rows: tuple[int, int] | None = None
+        self._anchor: tuple[QPersistentModelIndex, int] | None = None
+        self._restore_queued = False
         self._removing = False
         self._count_queued = False
         self._seen_id = ""
@@ -70,8 +69,6 @@ class TimelineView(QListView):
             old.rowsAboutToBeInserted.disconnect(self._remember_anchor)
             old.rowsAboutToBeRemoved.disconnect(self._about_to_remove)
             old.rowsRemoved.disconnect(self._restore_anchor)
-            self.post_delegate.toggleSpoiler.disconnect(old.set_expanded)
-            self.post_delegate.revealMedia.disconnect(old.set_revealed)
         super().setModel(model)
         if model is None:
             return
@@ -79,9 +76,6 @@ class TimelineView(QListView):
         model.rowsAboutToBeRemoved.connect(self._about_to_remove)
         model.rowsRemoved.connect(self._restore_anchor)
         self.post_delegate.watch(model)
-        if isinstance(model, TimelineModel):
-            self.post_delegate.toggleSpoiler.connect(model.set_expanded)
-            self.post_delegate.revealMedia.connect(model.set_revealed)
 
     def timeline(self) -> TimelineModel | None:
         """The model, if it is a ``TimelineModel``."""
@@ -90,42 +84,29 @@ class TimelineView(QListView):
 
     # --- scroll anchor ---------------------------------------------------------------------
     #
-    # Nothing here asks QListView where rows are between a model change and the relayout
-    # that follows it (its geometry is stale then): shifts are computed from the delegate's
-    # cached heights and the scroll value is corrected once the layout has caught up.
-
-    def _height(self, row: int) -> int:
-        model = self.model()
-        return self.sizeHintForIndex(model.index(row, 0)).height() + 2 * self.spacing()
-
-    def _offset_of(self, row: int) -> int:
-        return sum(self._height(r) for r in range(row))
-
-    def _base(self) -> int:
-        if self._pending_value is not None:
-            return self._pending_value
-        return self.verticalScrollBar().value()
+    # Before a model change (when QListView's geometry still matches the model) the top
+    # visible row and its offset are remembered in a persistent index; after the relayout
+    # that follows the change, the scroll value is corrected so that row is back in place.
+    # Nothing asks QListView for geometry in between (its geometry is stale then).
 
     def _remember_anchor(self, _parent: QModelIndex, first: int, last: int) -> None:
-        base = self._base()
-        if base <= 0 and self._pending_value is None:
+        if self._anchor is not None:
+            return  # a correction is already pending: keep the first anchor
+        if self.verticalScrollBar().value() <= 0:
             return  # at the top: new posts simply appear
-        start = self._offset_of(first)
-        if start >= base:
+        self.executeDelayedItemsLayout()
+        top = self.indexAt(QPoint(4, 1))
+        if not top.isValid() or top.row() < first:
             return
-        if self._removing:
-            end = start + sum(self._height(r) for r in range(first, last + 1))
-            self._shift -= min(end, base) - start
-        else:
-            self._shift_rows = (first, last)
+        if self._removing and top.row() <= last:
+            top = top.siblingAtRow(last + 1)
+            if not top.isValid():
+                return
+        self._anchor = (QPersistentModelIndex(top), self.visualRect(top).top())
 
     def rowsInserted(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int,
                      ) -> None:
         super().rowsInserted(parent, start, end)
-        if self._shift_rows is not None:
-            first, last = self._shift_rows
-            self._shift_rows = None
-            self._shift += sum(self._height(r) for r in range(first, last + 1))
         self._restore_anchor()
 
     def _about_to_remove(self, parent: QModelIndex, first: int, last: int) -> None:
@@ -136,27 +117,23 @@ class TimelineView(QListView):
             self._removing = False
 
     def _restore_anchor(self, *_args: object) -> None:
-        if self._shift:
-            self._pending_value = max(0, self._base() + self._shift)
-            self._shift = 0
-            QTimer.singleShot(0, self, self._apply_pending)
+        if self._anchor is not None and not self._restore_queued:
+            self._restore_queued = True
+            QTimer.singleShot(0, self._apply_anchor)
         self._schedule_count()
 
-    def updateGeometries(self) -> None:
-        super().updateGeometries()
-        if self._pending_value is not None:
-            QTimer.singleShot(0, self, self._apply_pending)
-
-    def _apply_pending(self) -> None:
-        if self._pending_value is None:
+    def _apply_anchor(self) -> None:
+        self._restore_queued = False
+        anchor, self._anchor = self._anchor, None
+        if anchor is None or not anchor[0].isValid():
             return
         self.executeDelayedItemsLayout()
+        index = self.model().index(anchor[0].row(), 0)
+        rect = self.visualRect(index)
         bar = self.verticalScrollBar()
-        target = self._pending_value
-        bar.setValue(target)
-        if bar.value() == target:
-            self._pending_value = None
-            self._schedule_count()
+        if rect.isValid():
+            bar.setValue(bar.value() + rect.top() - anchor[1])
+        self._schedule_count()
 
     # --- "N new posts" ---------------------------------------------------------------------
 
@@ -176,7 +153,7 @@ class TimelineView(QListView):
     def _update_new_count(self) -> None:
         self._count_queued = False
         model = self.timeline()
-        if model is None or self._pending_value is not None:
+        if model is None or self._anchor is not None:
             return
         self.executeDelayedItemsLayout()
         top = self.indexAt(QPoint(4, 1))
@@ -193,7 +170,7 @@ class TimelineView(QListView):
 
     def scroll_to_newest(self) -> None:
         """Jump to the top (the "N new posts" bar's action)."""
-        self._pending_value = None
+        self._anchor = None
         self.scrollToTop()
         self._schedule_count()
 
@@ -246,15 +223,12 @@ class TimelineView(QListView):
             self.viewport().setCursor(cursor)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        anchor = None
-        if event.oldSize().width() != event.size().width() and self._pending_value is None:
+        if event.oldSize().width() != event.size().width() and self._anchor is None:
             top = self.indexAt(QPoint(4, 1))
             if top.isValid() and self.verticalScrollBar().value() > 0:
-                anchor = (top.row(), self.visualRect(top).top())
+                self._anchor = (QPersistentModelIndex(top), self.visualRect(top).top())
         super().resizeEvent(event)
-        if anchor is not None:
-            self._pending_value = max(0, self._offset_of(anchor[0]) - anchor[1])
-            QTimer.singleShot(0, self, self._apply_pending)
+        self._restore_anchor()
 
     def sizeHint(self) -> QSize:
         return QSize(420, 800)

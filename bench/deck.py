@@ -1,0 +1,180 @@
+"""Deck benchmark: ingest, paint, scroll, streaming lag and memory (offscreen, no network).
+
+Run: ``uv run python bench/deck.py [--quick]``; prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import gc
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# PySide6 6.12.0 on CPython 3.11 drops a reference to None on each void call; see report.
+ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+
+from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from tests.ui_timeline.fakeposts import NOW, make_items  # noqa: E402
+
+from fedidesk.ui.identities import IdentityCache  # noqa: E402
+from fedidesk.ui.postdelegate import PostDelegate  # noqa: E402
+from fedidesk.ui.timelinemodel import TimelineModel  # noqa: E402
+from fedidesk.ui.timelineview import TimelineView  # noqa: E402
+
+
+def rss_mb() -> float:
+    """Resident set size from /proc/self/status, in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def make_view(identities: IdentityCache, coalesce_ms: int = 0) -> tuple[TimelineModel,
+                                                                        TimelineView]:
+    model = TimelineModel(identities, now=lambda: NOW, coalesce_ms=coalesce_ms)
+    view = TimelineView(delegate=PostDelegate(now=lambda: NOW))
+    view.setModel(model)
+    view.resize(420, 1080)
+    return model, view
+
+
+def pump(app: QApplication, ms: int = 0) -> None:
+    deadline = time.perf_counter() + ms / 1000
+    app.processEvents()
+    while time.perf_counter() < deadline:
+        app.processEvents()
+
+
+def bench_ingest(app: QApplication, pages: list[list[object]]) -> dict[str, float]:
+    model = TimelineModel(now=lambda: NOW, max_rows=20_000)
+    worst = 0.0
+    start = time.perf_counter()
+    for page in pages:
+        t = time.perf_counter()
+        model.append_older(page)  # type: ignore[arg-type]
+        worst = max(worst, time.perf_counter() - t)
+    total = time.perf_counter() - start
+    assert model.rowCount() == 10_000
+    return {"ingest_10k_s": round(total, 3), "ingest_max_batch_ms": round(worst * 1000, 2)}
+
+
+def bench_paint_scroll(app: QApplication) -> dict[str, float]:
+    model, view = make_view(IdentityCache())
+    view.show()
+    model.append_older(make_items(0, 1000))  # type: ignore[arg-type]
+    pump(app, 50)
+    view.viewport().grab()  # warm the caches
+    times = []
+    for _ in range(15):
+        t = time.perf_counter()
+        view.viewport().grab()
+        times.append(time.perf_counter() - t)
+    bar = view.verticalScrollBar()
+    view.executeDelayedItemsLayout()
+    t = time.perf_counter()
+    row = 0
+    while row < 999:
+        view.scrollTo(model.index(row), view.ScrollHint.PositionAtTop)
+        view.viewport().repaint()
+        top = view.indexAt(view.viewport().rect().topLeft())
+        row = max(row + 1, view.indexAt(view.viewport().rect().bottomLeft()).row())
+        del top
+    scroll = time.perf_counter() - t
+    del bar
+    view.close()
+    return {"paint_screen_ms": round(statistics.median(times) * 1000, 2),
+            "scroll_1000_ms": round(scroll * 1000, 1)}
+
+
+def bench_stream(app: QApplication, seconds: float, rate: int) -> dict[str, float]:
+    identities = IdentityCache()
+    columns = [make_view(identities, coalesce_ms=100) for _ in range(6)]
+    for i, (model, view) in enumerate(columns):
+        view.show()
+        model.append_older(make_items(i * 100_000, 200, seed=i))  # type: ignore[arg-type]
+    pump(app, 100)
+    for _, view in columns:
+        view.viewport().grab()
+    lags: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.nsecsElapsed()]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed()
+        lags.append(max(0.0, (now - last[0]) / 1e6 - 5.0))
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.setTimerType(ticker.timerType().PreciseTimer)
+    ticker.timeout.connect(tick)
+    ticker.start(5)
+    next_id = [700_000]
+
+    def emit() -> None:
+        column = next_id[0] % 6
+        model = columns[column][0]
+        model.insert_newer(make_items(next_id[0], 1, seed=column))  # type: ignore[arg-type]
+        next_id[0] += 1
+
+    feeder = QTimer()
+    feeder.setTimerType(feeder.timerType().PreciseTimer)
+    feeder.timeout.connect(emit)
+    feeder.start(max(1, 1000 // rate))
+    pump(app, int(seconds * 1000))
+    for timer in (ticker, feeder):
+        timer.stop()
+    lags.sort()
+    for _, view in columns:
+        view.close()
+    return {"stream_lag_p99_ms": round(lags[int(len(lags) * 0.99) - 1], 2),
+            "stream_lag_max_ms": round(lags[-1], 2), "stream_events": next_id[0] - 700_000}
+
+
+def bench_memory(app: QApplication) -> dict[str, float]:
+    gc.collect()
+    baseline = rss_mb()
+    identities = IdentityCache()
+    columns = [make_view(identities) for _ in range(6)]
+    for i, (model, view) in enumerate(columns):
+        view.show()
+        for page in range(25):
+            items = make_items(i * 100_000 + page * 40, 40, seed=i)
+            model.append_older(items)  # type: ignore[arg-type]
+        pump(app, 20)
+        view.viewport().grab()
+    gc.collect()
+    used = rss_mb()
+    for _, view in columns:
+        view.close()
+    return {"rss_mb_baseline": round(baseline, 1), "rss_mb_6x1000": round(used, 1),
+            "rss_mb_6x1000_above_baseline": round(used - baseline, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="stream for 5 s instead of 30 s")
+    parser.add_argument("--rate", type=int, default=200, help="stream events per second")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    pages = [make_items(10_000 - (p + 1) * 40, 40) for p in range(250)]
+    result: dict[str, float] = {}
+    result.update(bench_memory(app))
+    result.update(bench_ingest(app, pages))
+    result.update(bench_paint_scroll(app))
+    result.update(bench_stream(app, 5.0 if args.quick else 30.0, args.rate))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
