@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 import pytest
 import qasync
+import shiboken6
 from mastodon_mock.testing.server import MockServer
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from fedidesk.core.accounts import AccountEntry
@@ -25,14 +27,24 @@ from tests.helpers.mockserver import token_for
 Run = Callable[[Coroutine[Any, Any, Any]], Any]
 
 
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """A qasync loop on the test's QApplication; ``run`` drives coroutines on it."""
+@pytest.fixture(scope="session")
+def session_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """One qasync loop for the whole session (several loops in one process crash Qt)."""
+    qapp.setQuitOnLastWindowClosed(False)  # a closing composer must not end the loop
     event_loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(event_loop)
     yield event_loop
-    event_loop.run_until_complete(asyncio.sleep(0))
     asyncio.set_event_loop(None)
+    event_loop.close()
+
+
+@pytest.fixture
+def loop(session_loop: qasync.QEventLoop) -> Iterator[qasync.QEventLoop]:
+    """The session loop; after the test, closed windows are deleted while it still runs."""
+    asyncio.set_event_loop(session_loop)
+    yield session_loop
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    session_loop.run_until_complete(asyncio.sleep(0.05))
 
 
 @pytest.fixture
@@ -119,7 +131,9 @@ def server(mock: MockServer, run: Run) -> Iterator[Server]:
 
 @pytest.fixture
 def make_window(server: Server, drafts: DraftStore, tmp_path: Path, qtbot: Any
-                ) -> Callable[..., ComposeWindow]:
+                ) -> Iterator[Callable[..., ComposeWindow]]:
+    windows: list[ComposeWindow] = []
+
     def factory(**kw: Any) -> ComposeWindow:
         args: dict[str, Any] = {
             "api_for": server.api_for, "accounts": [server.alice], "limits": None,
@@ -127,8 +141,12 @@ def make_window(server: Server, drafts: DraftStore, tmp_path: Path, qtbot: Any
             "search_debounce_ms": 20, "media_poll_interval": 0.05}
         args.update(kw)
         window = ComposeWindow(**args)
-        qtbot.addWidget(window)
+        windows.append(window)
         window.show()
         return window
 
-    return factory
+    yield factory
+    for window in windows:
+        if shiboken6.isValid(window):
+            window.close()
+    ComposeWindow.open_drafts.clear()

@@ -10,7 +10,7 @@ def _full_draft() -> Draft:
     return Draft(
         account="alice@mock.local", text="Hello @bob 😀", spoiler="cw", visibility="private",
         language="de", sensitive=True, in_reply_to_id="42",
-        media=(DraftMedia("/tmp/a.png", "a cat", "m1", "a cat"), DraftMedia("/tmp/b.jpg")),
+        media=(DraftMedia("/pics/a.png", "a cat", "m1", "a cat"), DraftMedia("/pics/b.jpg")),
         poll=DraftPoll(("yes", "no", "maybe"), 3600, multiple=True))
 
 
@@ -74,7 +74,7 @@ def test_corrupt_rows_are_skipped(drafts: DraftStore) -> None:
 def test_empty_draft() -> None:
     assert Draft(account="a@x", text="  ").is_empty
     assert Draft(account="a@x", poll=DraftPoll(("", ""))).is_empty
-    assert not Draft(account="a@x", media=(DraftMedia("/tmp/x.png"),)).is_empty
+    assert not Draft(account="a@x", media=(DraftMedia("/pics/x.png"),)).is_empty
     assert not Draft(account="a@x", spoiler="cw").is_empty
 
 

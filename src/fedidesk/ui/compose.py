@@ -731,6 +731,8 @@ class ComposeWindow(QWidget):
         if not self._posted:
             self.save_draft_now()
         self.emoji_picker.close()
+        for box in self.findChildren(QMessageBox):
+            box.close()
         for task in self._uploads.values():
             task.cancel()
         self.open_drafts.discard(self._draft.id)

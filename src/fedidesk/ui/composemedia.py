@@ -59,7 +59,7 @@ def media_from_mime(mime: QMimeData, save_dir: Path) -> list[str]:
         return []
     save_dir.mkdir(parents=True, exist_ok=True)
     target = save_dir / f"pasted-{uuid.uuid4().hex[:12]}.png"
-    return [str(target)] if image.save(str(target), b"PNG") else []
+    return [str(target)] if image.save(str(target)) else []
 
 
 def thumbnail(path: str, size: QSize = THUMB) -> QPixmap:
