@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from mastodon_mock.testing.server import MockServer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.clock import FakeClock
@@ -34,8 +35,14 @@ def api_for(mock: MockServer, aloop: LoopRunner) -> Iterator[ApiFactory]:  # noq
         return api
 
     yield make
-    # Windows may still be loading (qtbot closes them only after this teardown): stop their
-    # tasks first so none runs against a closed client.
+    # qtbot closes the windows only after the loop is gone: close them now, while it runs,
+    # then stop what is left so nothing runs against a closed client or a closed loop.
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    # Let deferred deletes and zero-time timers (scroll anchors, loop timers) run now.
+    aloop.run(asyncio.sleep(0.1))
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     pending = [t for t in asyncio.all_tasks(aloop.loop) if not t.done()]
     for task in pending:
         task.cancel()

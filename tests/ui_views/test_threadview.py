@@ -54,7 +54,7 @@ def test_thread_shows_ancestors_focus_and_descendants(
     aloop.run(_settle())
     screenshot(window, "thread")
 
-    window.view.activated.emit(window.model.index(0))
+    window.view.openThread.emit(f"status:{root}")
     assert opened == [root]
 
 

@@ -64,7 +64,6 @@ from fedidesk.ui.threadview import (
     make_post_view,
 )
 from fedidesk.ui.timelinemodel import TimelineModel
-from fedidesk.ui.timelineroles import Role
 
 MUTE_DURATIONS: tuple[tuple[str, int | None], ...] = (
     ("Indefinitely", None), ("5 minutes", 300), ("30 minutes", 1800), ("1 hour", 3600),
@@ -75,8 +74,6 @@ REPORT_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("Spam", "spam"), ("It breaks the server's rules", "violation"),
     ("It's illegal", "legal"), ("Something else", "other"),
 )
-
-_STATUS_ROLE = int(Role.StatusRole)
 
 #: Profile tabs: title and the ``account_statuses`` options behind it.
 TABS: tuple[tuple[str, dict[str, bool]], ...] = (
@@ -256,8 +253,11 @@ class _StatusesTab:
         self.next: dict[str, str] | None = None
         self.started = False
 
-    def load_older(self) -> asyncio.Task[None]:
+    def load_older(self) -> asyncio.Task[None] | None:
         """Fetch the next page (the first one when nothing is loaded yet), as a window task."""
+        # Views ask for more rows while being torn down too; a closed window starts nothing.
+        if self.window.jobs.closed:
+            return None
         return self.window.jobs.spawn(self._load_older())
 
     async def _load_older(self) -> None:
@@ -372,7 +372,9 @@ class ProfileWindow(QWidget):
         self.note.setAccessibleName("Profile description")
         self.note.setObjectName("profileNote")
         configure_browser(self.note)
-        self.note_document = PostDocument(parent=self.note)
+        # Parented to the window, not the browser: the browser must never delete a
+        # document it did not create while its text control still points at it.
+        self.note_document = PostDocument(parent=self)
         self.note.setDocument(self.note_document)
         self.note.setFrameShape(QFrame.Shape.NoFrame)
         self.note.setStyleSheet("QTextBrowser#profileNote { background: transparent; }")
@@ -401,8 +403,9 @@ class ProfileWindow(QWidget):
         for title, options in TABS:
             page = _StatusesTab(self, options)
             page.view.setAccessibleName(title)
-            page.view.activated.connect(
-                lambda index, m=page.model: self._open_post(m.data(index, _STATUS_ROLE)))
+            page.view.openThread.connect(
+                lambda item_id, m=page.model: self._open_post(getattr(m.find(item_id), "status",
+                                                                     None)))
             self.tabs.addTab(page.view, title)
             self.tab_pages.append(page)
         self.tabs.currentChanged.connect(self._start_tab)

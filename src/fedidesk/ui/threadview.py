@@ -18,20 +18,14 @@ from typing import Any
 from PySide6.QtCore import (
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QPoint,
-    QRect,
-    QSize,
     Qt,
     Signal,
 )
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
-    QFont,
-    QFontMetrics,
     QKeySequence,
-    QPainter,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -39,12 +33,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListView,
     QMenu,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -53,11 +43,11 @@ from fedidesk.core.api import MastodonApi
 from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Status
 from fedidesk.core.errors import FedideskError
-from fedidesk.core.html import plain_text
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.identities import IdentityCache
 from fedidesk.ui.timelinemodel import TimelineModel
 from fedidesk.ui.timelineroles import Role
+from fedidesk.ui.timelineview import TimelineView
 
 _TOP = 10**9  # synthetic sort ids count down from here, all the same width
 
@@ -117,6 +107,7 @@ class TaskGroup:
     def __init__(self, owner: QObject) -> None:
         self.owner = owner
         self.tasks: set[asyncio.Task[Any]] = set()
+        self.closed = False
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """``asynctools.spawn`` owned by the window, remembered until done."""
@@ -126,9 +117,12 @@ class TaskGroup:
         return task
 
     def cancel(self) -> None:
-        """Cancel every task still running."""
+        """Cancel every task still running; ``closed`` tells callers to start no more."""
+        self.closed = True
         for task in list(self.tasks):
-            task.cancel()
+            # Cancelling schedules a callback: never on a loop that is already closed.
+            if not task.get_loop().is_closed():
+                task.cancel()
 
 
 def avatar_color(seed: str) -> QColor:
@@ -137,120 +131,25 @@ def avatar_color(seed: str) -> QColor:
     return QColor.fromHsl(hue, 120, 150)
 
 
-class _PostDelegate(QStyledItemDelegate):
-    """Paints one post: placeholder avatar, name, handle, time and the plain text."""
+class PostListView(TimelineView):
+    """The deck's ``TimelineView`` plus the id of the post to emphasise (a thread's focus).
 
-    AVATAR = 40
-    PAD = 10
-
-    def __init__(self, view: PostListView) -> None:
-        super().__init__(view)
-        self.view = view
-
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
-        bold = QFont(option.font)
-        bold.setBold(True)
-        return bold, QFont(option.font)
-
-    def _body(self, index: QModelIndex | QPersistentModelIndex) -> str:
-        spoiler = str(index.data(int(Role.SpoilerRole)) or "")
-        filtered = str(index.data(int(Role.FilterRole)) or "")
-        if filtered:
-            return f"Filtered: {filtered}"
-        if spoiler:
-            return f"Content warning: {spoiler}"
-        content = index.data(int(Role.ContentRole))
-        return plain_text(content.html) if content is not None else ""
-
-    def _text_width(self, option: QStyleOptionViewItem) -> int:
-        width = option.rect.width() or self.view.viewport().width()
-        return max(80, width - self.AVATAR - 3 * self.PAD)
-
-    def sizeHint(self, option: QStyleOptionViewItem,
-                 index: QModelIndex | QPersistentModelIndex) -> QSize:
-        bold, normal = self._fonts(option)
-        width = self._text_width(option)
-        body = QFontMetrics(normal).boundingRect(
-            QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), self._body(index))
-        height = QFontMetrics(bold).height() + 6 + body.height() + 2 * self.PAD
-        return QSize(width, max(height, self.AVATAR + 2 * self.PAD))
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        rect: QRect = option.rect
-        palette = option.palette
-        bold, normal = self._fonts(option)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        highlighted = index.data(int(Role.IdRole)) == self.view.highlighted_id
-        if highlighted:
-            painter.fillRect(rect, QColor("#e8f0fe"))
-            painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()), QColor("#1a73e8"))
-        elif option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(rect, palette.alternateBase())
-        painter.setPen(QColor("#e3e3e3"))
-        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
-
-        name = str(index.data(int(Role.AuthorNameRole)) or "")
-        handle = str(index.data(int(Role.AuthorHandleRole)) or "")
-        avatar = QRect(rect.left() + self.PAD + 2, rect.top() + self.PAD, self.AVATAR, self.AVATAR)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(avatar_color(handle or name))
-        painter.drawEllipse(avatar)
-        painter.setPen(QColor("white"))
-        painter.setFont(bold)
-        painter.drawText(avatar, int(Qt.AlignmentFlag.AlignCenter), (name[:1] or "?").upper())
-
-        left = avatar.right() + self.PAD
-        width = rect.right() - self.PAD - left
-        line = QFontMetrics(bold).height()
-        created = index.data(int(Role.CreatedAtRole))
-        stamp = created.strftime("%d %b %Y, %H:%M") if created is not None else ""
-        painter.setFont(normal)
-        painter.setPen(palette.placeholderText().color())
-        stamp_width = QFontMetrics(normal).horizontalAdvance(stamp)
-        painter.drawText(QRect(rect.right() - self.PAD - stamp_width, rect.top() + self.PAD,
-                               stamp_width, line), int(Qt.AlignmentFlag.AlignRight), stamp)
-        painter.setFont(bold)
-        painter.setPen(palette.text().color())
-        name_room = width - stamp_width - self.PAD
-        shown_name = QFontMetrics(bold).elidedText(name, Qt.TextElideMode.ElideRight, name_room)
-        painter.drawText(QRect(left, rect.top() + self.PAD, name_room, line),
-                         int(Qt.TextFlag.TextSingleLine), shown_name)
-        handle_left = left + QFontMetrics(bold).horizontalAdvance(shown_name) + 6
-        painter.setFont(normal)
-        painter.setPen(palette.placeholderText().color())
-        painter.drawText(QRect(handle_left, rect.top() + self.PAD,
-                               max(0, left + name_room - handle_left), line),
-                         int(Qt.TextFlag.TextSingleLine),
-                         QFontMetrics(normal).elidedText(
-                             handle, Qt.TextElideMode.ElideRight,
-                             max(0, left + name_room - handle_left)))
-        painter.setPen(palette.text().color())
-        painter.drawText(QRect(left, rect.top() + self.PAD + line + 6, width,
-                               rect.height() - line - 6 - 2 * self.PAD),
-                         int(Qt.TextFlag.TextWordWrap), self._body(index))
-        painter.restore()
-
-
-class PostListView(QListView):
-    """A plain list of posts drawn by ``_PostDelegate``; ``highlighted_id`` is emphasised."""
+    The emphasis is the view's selection: ``set_highlighted`` selects and shows that row.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.highlighted_id: str | None = None
-        self.setItemDelegate(_PostDelegate(self))
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setUniformItemSizes(False)
-        self.setWordWrap(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("QListView { background: palette(base); }")
 
     def set_highlighted(self, item_id: str | None) -> None:
-        """Emphasise the row with ``item_id`` (the opened post of a thread)."""
+        """Select and scroll to the row with ``item_id``."""
         self.highlighted_id = item_id
-        self.viewport().update()
+        model = self.timeline()
+        row = model.row_of(item_id) if model is not None and item_id else -1
+        if model is not None and row >= 0:
+            self.setCurrentIndex(model.index(row))
+            self.scrollTo(model.index(row), QAbstractItemView.ScrollHint.PositionAtCenter)
 
 
 def make_post_view(model: TimelineModel, parent: QWidget | None = None) -> PostListView:
@@ -317,7 +216,8 @@ class ThreadWindow(QWidget):
         self.model = TimelineModel(identities, filter_context="thread", parent=self)
         self.view = make_post_view(self.model, self)
         self.view.setAccessibleName("Posts in this conversation")
-        self.view.activated.connect(self._on_activated)
+        self.view.openThread.connect(self._on_open_thread)
+        self.view.post_delegate.authorActivated.connect(self._on_author)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
 
@@ -387,10 +287,7 @@ class ThreadWindow(QWidget):
         row = self.row_of_focus()
         if row < 0:
             return
-        index = self.model.index(row)
-        self.view.setCurrentIndex(index)
-        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self.view.set_highlighted(self.model.data(index, int(Role.IdRole)))
+        self.view.set_highlighted(self.model.data(self.model.index(row), int(Role.IdRole)))
 
     def row_of_focus(self) -> int:
         """Row of the opened post (-1 before it is loaded)."""
@@ -407,10 +304,19 @@ class ThreadWindow(QWidget):
         status = self.model.data(index, int(Role.StatusRole))
         return status if isinstance(status, Status) else None
 
-    def _on_activated(self, index: QModelIndex) -> None:
-        status = self._status_at(index)
+    def _row_status(self, item_id: str) -> Status | None:
+        status = getattr(self.model.find(item_id), "status", None)
+        return status.original if isinstance(status, Status) else None
+
+    def _on_open_thread(self, item_id: str) -> None:
+        status = self._row_status(item_id)
         if status is not None and status.id != self.status_id:
             self.open_thread(status.id)
+
+    def _on_author(self, item_id: str) -> None:
+        status = self._row_status(item_id)
+        if status is not None:
+            self.open_profile(status.account.id)
 
     def _context_menu(self, pos: QPoint) -> None:
         status = self._status_at(self.view.indexAt(pos))
