@@ -6,7 +6,6 @@ Run: ``uv run python bench/deck.py [--quick]``; prints one JSON object.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import json
 import os
@@ -17,17 +16,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-# PySide6 6.12.0 on CPython 3.11 drops a reference to None on each void call; see report.
-ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
 
-from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from tests.ui_timeline.fakeposts import NOW, make_items  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import QApplication
+from tests.ui_timeline.fakeposts import NOW, make_items
 
-from fedidesk.ui.identities import IdentityCache  # noqa: E402
-from fedidesk.ui.postdelegate import PostDelegate  # noqa: E402
-from fedidesk.ui.timelinemodel import TimelineModel  # noqa: E402
-from fedidesk.ui.timelineview import TimelineView  # noqa: E402
+from fedidesk.ui.identities import IdentityCache
+from fedidesk.ui.postdelegate import PostDelegate
+from fedidesk.ui.timelinemodel import TimelineModel
+from fedidesk.ui.timelineview import TimelineView
 
 
 def rss_mb() -> float:

@@ -27,24 +27,33 @@ from tests.helpers.mockserver import token_for
 Run = Callable[[Coroutine[Any, Any, Any]], Any]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def session_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """One qasync loop for the whole session (several loops in one process crash Qt)."""
-    qapp.setQuitOnLastWindowClosed(False)  # a closing composer must not end the loop
+    """One qasync loop for all composer tests: a fresh loop per test crashed Qt now and
+    then (a timer firing on an object the previous loop had left behind)."""
     event_loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(event_loop)
     yield event_loop
-    asyncio.set_event_loop(None)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     event_loop.close()
 
 
 @pytest.fixture
-def loop(session_loop: qasync.QEventLoop) -> Iterator[qasync.QEventLoop]:
-    """The session loop; after the test, closed windows are deleted while it still runs."""
+def loop(session_loop: qasync.QEventLoop, qapp: QApplication
+         ) -> Iterator[qasync.QEventLoop]:
+    """The shared loop, current for this test; afterwards closed windows are deleted and
+    leftover tasks cancelled while it can still run them."""
+    qapp.setQuitOnLastWindowClosed(False)  # a closing composer must not end the loop
     asyncio.set_event_loop(session_loop)
-    yield session_loop
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    session_loop.run_until_complete(asyncio.sleep(0.05))
+    try:
+        yield session_loop
+    finally:
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        pending = [t for t in asyncio.all_tasks(session_loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        session_loop.run_until_complete(asyncio.gather(*pending, asyncio.sleep(0.05),
+                                                       return_exceptions=True))
+        asyncio.set_event_loop(None)
 
 
 @pytest.fixture

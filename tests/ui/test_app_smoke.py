@@ -1,26 +1,36 @@
-"""The whole app starts in sandbox mode, signs in the demo accounts and shuts down cleanly."""
+"""The real entry point starts in sandbox mode, shows a live deck and shuts down cleanly.
+
+Runs ``python -m fedidesk`` in its own process, as a user would, offscreen.
+"""
 
 from __future__ import annotations
 
-import argparse
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
-
-from fedidesk.ui.app import run_gui
 
 pytestmark = pytest.mark.integration
 
 
-def test_sandbox_starts_shows_accounts_and_exits(qapp: QApplication, tmp_path: Path) -> None:
+def test_sandbox_starts_shows_a_deck_and_exits(qapp: object, tmp_path: Path) -> None:
     shot = tmp_path / "sandbox.png"
-    args = argparse.Namespace(sandbox=True, profile_dir=str(tmp_path / "p"), session_only=False,
-                              screenshot=str(shot), screenshot_delay=1.5)
-    assert run_gui(args) == 0
+    profile = tmp_path / "p"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "fedidesk", "--sandbox", "--profile-dir", str(profile),
+         "--screenshot", str(shot), "--screenshot-delay", "3"],
+        env=env, capture_output=True, text=True, timeout=90, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
     image = QImage(str(shot))
     assert not image.isNull() and image.width() >= 800
-    settings = (tmp_path / "p" / "config" / "settings.json").read_text()
+    settings = (profile / "config" / "settings.json").read_text()
     assert "ada@mock.local" in settings and "grace@mock.local" in settings
-    assert "ada_token" not in settings
+    # Two starter columns per demo account, and no token in any file of the profile.
+    assert settings.count('"kind": "home"') == 2
+    for path in profile.rglob("*"):
+        if path.is_file():
+            assert b"ada_token" not in path.read_bytes(), path

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import ctypes
-
 import pytest
 
 from fedidesk.ui.postdelegate import PostDelegate
 from fedidesk.ui.timelinemodel import TimelineModel
 from fedidesk.ui.timelineview import TimelineView
 from tests.ui_timeline.fakeposts import NOW
-
-# PySide6 6.12.0 on CPython 3.11 drops one reference to None on every void method call
-# (QPainter.setPen, QRect.adjust, ...). A timeline paints thousands of those and the
-# process dies with "none_dealloc" at exit; pin None like CPython 3.12+ does.
-ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
 
 
 @pytest.fixture

@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the window against a local practice server")
     parser.add_argument("--session-only", action="store_true",
                         help="keep sign-ins in memory only (when there is no system keyring)")
+    # Used by the README screenshot script and the smoke test: save the window, then quit.
+    parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
+    parser.add_argument("--screenshot-delay", type=float, default=3.0, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     login = sub.add_parser("login", help="sign in to a server in your browser")

@@ -113,7 +113,8 @@ class Database:
             else:
                 self._conn.execute("COMMIT")
 
-    def execute(self, sql: str, params: tuple[object, ...] | dict[str, object] = ()) -> list[sqlite3.Row]:
+    def execute(self, sql: str,
+                params: tuple[object, ...] | dict[str, object] = ()) -> list[sqlite3.Row]:
         """Run one statement in autocommit mode and return all rows."""
         with self._lock:
             return self._conn.execute(sql, params).fetchall()

@@ -119,7 +119,7 @@ class TimelineView(QListView):
     def _restore_anchor(self, *_args: object) -> None:
         if self._anchor is not None and not self._restore_queued:
             self._restore_queued = True
-            QTimer.singleShot(0, self._apply_anchor)
+            QTimer.singleShot(0, self, self._apply_anchor)
         self._schedule_count()
 
     def _apply_anchor(self) -> None:
