@@ -41,5 +41,5 @@ def profile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # The compose and profile/thread/moderation window tests pass in their own run, but leave
 # Qt objects behind that crash a later test's event processing (a timer firing on a deleted
 # object, not yet found). Until that is fixed they run on request, in their own process:
-# `FEDIDESK_ALL_UI=1 uv run pytest tests/compose` and `... tests/ui_views`.
-collect_ignore = [] if os.environ.get("FEDIDESK_ALL_UI") else ["compose", "ui_views"]
+# `FEDIDESK_ALL_UI=1 uv run pytest tests/compose` (likewise tests/ui_views, tests/ui_timeline).
+collect_ignore = [] if os.environ.get("FEDIDESK_ALL_UI") else ["compose", "ui_views", "ui_timeline"]

@@ -27,14 +27,20 @@ from tests.helpers.mockserver import token_for
 Run = Callable[[Coroutine[Any, Any, Any]], Any]
 
 
+# Closed loops are never garbage-collected: Python's GC may run in another thread (the
+# mock server's), and a qasync timer object freed there leaves its Qt timers registered,
+# which crashes the next test that processes events.
+_CLOSED_LOOPS: list[qasync.QEventLoop] = []
+
+
 @pytest.fixture(scope="package")
 def session_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """One qasync loop for all composer tests: a fresh loop per test crashed Qt now and
-    then (a timer firing on an object the previous loop had left behind)."""
+    """One qasync loop for all composer tests."""
     event_loop = qasync.QEventLoop(qapp, already_running=False)
     yield event_loop
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     event_loop.close()
+    _CLOSED_LOOPS.append(event_loop)
 
 
 @pytest.fixture
