@@ -38,8 +38,26 @@ def profile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-# The compose and profile/thread/moderation window tests pass in their own run, but leave
-# Qt objects behind that crash a later test's event processing (a timer firing on a deleted
-# object, not yet found). Until that is fixed they run on request, in their own process:
-# `FEDIDESK_ALL_UI=1 uv run pytest tests/compose` (likewise tests/ui_views, tests/ui_timeline).
-collect_ignore = [] if os.environ.get("FEDIDESK_ALL_UI") else ["compose", "ui_views", "ui_timeline"]
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Free the kept-alive qasync loops here, on the main thread, while Qt still exists.
+
+    Left to interpreter shutdown, they are destroyed after the QApplication and crash it.
+    """
+    import gc
+    import sys
+
+    for name in ("tests.ui.conftest", "tests.compose.conftest"):
+        module = sys.modules.get(name)
+        for attr in ("KEEP_ALIVE", "_CLOSED_LOOPS"):
+            kept = getattr(module, attr, None)
+            if isinstance(kept, list):
+                kept.clear()
+    gc.collect()
+    # The clipboard (a Qt global) may own QMimeData made in Python by paste tests;
+    # destroyed at process exit, after Python, it would crash.
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()
+        QGuiApplication.processEvents()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import Any
 
@@ -141,7 +142,13 @@ def test_fetch_more_calls_loader_once_with_loading_flag() -> None:
 
     model.loader = loader
     assert model.canFetchMore()
-    model.fetchMore()
+    model.fetchMore()  # outside an event loop: nothing starts
+    assert calls == []
+
+    async def inside_loop() -> None:
+        model.fetchMore()
+
+    asyncio.run(inside_loop())
     assert calls == [True] and not model.loading
     model.set_state("end")
     assert not model.canFetchMore()

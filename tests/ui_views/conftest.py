@@ -47,7 +47,7 @@ def api_for(mock: MockServer, aloop: LoopRunner) -> Iterator[ApiFactory]:  # noq
     for task in pending:
         task.cancel()
     if pending:
-        aloop.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        aloop.run(asyncio.gather(*pending, return_exceptions=True))
     for api in made:
         aloop.run(api.aclose())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -37,7 +38,10 @@ def open_profile(qtbot: QtBot, aloop: LoopRunner, api: MastodonApi, target: str,
                            open_thread=lambda _i: None, **kw)  # type: ignore[arg-type]
     qtbot.addWidget(window)
     window.show()
-    aloop.until(lambda: window.relationship is not None and not window.loading)
+    # Wait for every request the window started (profile, relationship, first posts page),
+    # so none is left half-way when the test hands control back to Qt.
+    aloop.until(lambda: window.relationship is not None and not window.loading
+                and not window.jobs.tasks)
     return window
 
 
@@ -203,6 +207,13 @@ def test_profile_screenshot(qtbot: QtBot, aloop: LoopRunner, api_for: ApiFactory
     window.set_relationship(replace(window.relationship or Relationship(), followed_by=True))
     aloop.until(lambda: window.tab_pages[0].model.rowCount() == 3)
     assert window.findChild(QLabel, "verifiedTick") is not None
-    window.resize(620, 760)
-    screenshot(window, "profile")
+
+    async def shoot() -> None:
+        # Inside the loop, as in the app: a resize may make the posts tab fetch more.
+        window.resize(620, 760)
+        screenshot(window, "profile")
+        await asyncio.sleep(0)
+
+    aloop.run(shoot())
+    aloop.until(lambda: not window.jobs.tasks)
     assert isinstance(window.account, Account)

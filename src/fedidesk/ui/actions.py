@@ -8,8 +8,9 @@ patched into widgets.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -84,7 +85,7 @@ class StatusActions(QObject):
                 if shown is not None and shown.original.id == status_id:
                     model.replace(with_status(row, new))
 
-    def toggle(self, account: str, status: Status, action: str) -> Awaitable[None]:
+    def toggle(self, account: str, status: Status, action: str) -> asyncio.Task[Any] | None:
         """Flip favourite/boost/bookmark on ``status`` (the original post) for ``account``."""
         return spawn(self._toggle(account, status.original, action), owner=self)
 

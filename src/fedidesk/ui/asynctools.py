@@ -74,9 +74,27 @@ def show_error(parent: QWidget | None, title: str, text: str, detail: str = "") 
     return box
 
 
-def spawn(coro: Coroutine[Any, Any, Any], *, owner: QObject | None = None) -> asyncio.Task[Any]:
-    """Start a background task, keep a reference to it and log (not swallow) its failure."""
-    task = asyncio.ensure_future(coro)
+def spawn(coro: Coroutine[Any, Any, Any], *,
+          owner: QObject | None = None) -> asyncio.Task[Any] | None:
+    """Start a background task, keep a reference to it and log (not swallow) its failure.
+
+    Called outside a running loop, the task goes to the thread's current loop (it starts
+    when that loop runs). With no usable loop at all — the app is shutting down — the
+    coroutine is dropped unstarted and ``None`` returned: it would never run.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or loop.is_closed():
+            log.debug("Not starting %s: there is no event loop", coro)
+            coro.close()
+            return None
+    assert loop is not None
+    task = loop.create_task(coro)
     _background.add(task)
 
     def done(t: asyncio.Task[Any]) -> None:

@@ -599,7 +599,9 @@ class ComposeWindow(QWidget):
         previous = self._uploads.pop(tile, None)
         if previous is not None:
             previous.cancel()
-        self._uploads[tile] = spawn(self._upload(tile, self._api()), owner=tile)
+        task = spawn(self._upload(tile, self._api()), owner=tile)
+        if task is not None:
+            self._uploads[tile] = task
 
     async def _upload(self, tile: MediaTile, api: MastodonApi) -> None:
         tile.set_state("uploading")

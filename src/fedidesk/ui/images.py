@@ -32,10 +32,15 @@ def decode_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> QImage | 
         return None
     if size.width() * size.height() > max_pixels:
         return None
-    # Process-wide setting; 4 bytes per pixel (ARGB32) plus slack, in MiB.
+    # Process-wide setting (4 bytes per pixel plus slack, in MiB): restored afterwards so
+    # the app's own images (icons, screenshots) keep Qt's default limit.
+    previous = QImageReader.allocationLimit()
     QImageReader.setAllocationLimit(max(1, math.ceil(max_pixels * 4 * 1.25 / 2**20)))
-    image = reader.read()
-    buffer.close()
+    try:
+        image = reader.read()
+    finally:
+        QImageReader.setAllocationLimit(previous)
+        buffer.close()
     return None if image.isNull() else image
 
 

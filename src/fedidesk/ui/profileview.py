@@ -614,7 +614,7 @@ class ProfileWindow(QWidget):
         self.follow_button.setEnabled(ready and not (self.relationship or Relationship()).blocking)
 
     def _change(self, what: str, optimistic: Relationship,
-                call: Callable[[], Awaitable[Relationship]]) -> asyncio.Task[bool]:
+                call: Callable[[], Awaitable[Relationship]]) -> asyncio.Task[bool] | None:
         """Show ``optimistic`` at once; keep the server's answer, or roll back with a message.
 
         The switch happens before the task starts so a click shows its effect immediately.
@@ -623,6 +623,12 @@ class ProfileWindow(QWidget):
         self._set_busy(True)
         self.set_relationship(optimistic)
         return self.jobs.spawn(self._settle(what, before, call))
+
+    async def _changed(self, what: str, optimistic: Relationship,
+                       call: Callable[[], Awaitable[Relationship]]) -> bool:
+        """``_change`` awaited: whether the server confirmed it."""
+        task = self._change(what, optimistic, call)
+        return bool(await task) if task is not None else False
 
     async def _settle(self, what: str, before: Relationship,
                       call: Callable[[], Awaitable[Relationship]]) -> bool:
@@ -675,7 +681,7 @@ class ProfileWindow(QWidget):
         if rel is None or account is None:
             return
         if rel.muting:
-            await self._change("unmute", replace(rel, muting=False, muting_notifications=False),
+            await self._changed("unmute", replace(rel, muting=False, muting_notifications=False),
                                lambda: self.api.unmute(self.account_id))
             return
         dialog = MuteDialog(account, self)
@@ -687,7 +693,7 @@ class ProfileWindow(QWidget):
     async def mute(self, choice: MuteChoice) -> bool:
         """Mute with ``choice`` (what the mute dialog does after "Mute")."""
         rel = self.relationship or Relationship(id=self.account_id)
-        return await self._change(
+        return await self._changed(
             "mute", replace(rel, muting=True, muting_notifications=choice.notifications),
             lambda: self.api.mute(self.account_id, duration=choice.duration,
                                   notifications=choice.notifications))
@@ -703,7 +709,7 @@ class ProfileWindow(QWidget):
         if rel.blocking:
             if await ask(self, "Unblock", f"Unblock @{account.acct}?", yes | no, yes) != yes:
                 return
-            await self._change("unblock", replace(rel, blocking=False),
+            await self._changed("unblock", replace(rel, blocking=False),
                                lambda: self.api.unblock(self.account_id))
             return
         answer = await ask(
@@ -713,7 +719,7 @@ class ProfileWindow(QWidget):
                         "won't see theirs. They can see that you blocked them.")
         if answer != yes:
             return
-        await self._change("block", replace(rel, blocking=True, following=False,
+        await self._changed("block", replace(rel, blocking=True, following=False,
                                             requested=False, followed_by=False),
                            lambda: self.api.block(self.account_id))
 
@@ -745,7 +751,7 @@ class ProfileWindow(QWidget):
             return next((r for r in rels if r.id == self.account_id), fallback)
 
         what = f"unblock {domain}" if blocking else f"block {domain}"
-        await self._change(what, replace(rel, domain_blocking=not blocking), call)
+        await self._changed(what, replace(rel, domain_blocking=not blocking), call)
 
     def _on_report(self) -> None:
         self.jobs.spawn(self._report())

@@ -109,11 +109,12 @@ class TaskGroup:
         self.tasks: set[asyncio.Task[Any]] = set()
         self.closed = False
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
         """``asynctools.spawn`` owned by the window, remembered until done."""
         task = spawn(coro, owner=self.owner)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        if task is not None:
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
         return task
 
     def cancel(self) -> None:

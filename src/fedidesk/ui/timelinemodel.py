@@ -171,12 +171,18 @@ class TimelineModel(QAbstractListModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent) or self.loader is None:
             return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            # Qt asked outside the app's event loop (a layout during start-up or shutdown):
+            # the next scroll inside the loop asks again; work started now might never run.
+            return
         self._set_loading(True)
         pending = False
         try:
             result = self.loader()
             if inspect.isawaitable(result):
-                self._task = asyncio.ensure_future(self._await_loader(result))
+                self._task = loop.create_task(self._await_loader(result))
                 pending = True
         finally:
             if not pending:
