@@ -42,6 +42,13 @@ KINDS: tuple[tuple[ColumnKind, str, str], ...] = (
     (ColumnKind.REMOTE, "Another server", "The local timeline of another server."),
 )
 
+NOTIFICATION_TYPES: tuple[tuple[str, str], ...] = (
+    ("mention", "Mentions and replies"), ("follow", "New followers"),
+    ("follow_request", "Follow requests"), ("favourite", "Favourites"),
+    ("reblog", "Boosts"), ("poll", "Ended polls"), ("update", "Edited posts"),
+    ("status", "Posts from people you get notified about"),
+)
+
 ListsLoader = Callable[[str], Awaitable[Sequence[Any]]]
 
 
@@ -96,6 +103,15 @@ class AddColumnDialog(QDialog):
         self.profile_mode.addItem("Media", "media")
         self.query_edit = QLineEdit()
         self.query_edit.setAccessibleName("Search words")
+        self.types_list = QListWidget()
+        self.types_list.setAccessibleName("Notification types to show")
+        self.types_list.setMaximumHeight(150)
+        for value, text in NOTIFICATION_TYPES:
+            type_item = QListWidgetItem(text)
+            type_item.setData(Qt.ItemDataRole.UserRole, value)
+            type_item.setFlags(type_item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            type_item.setCheckState(Qt.CheckState.Checked)
+            self.types_list.addItem(type_item)
         self.server_edit = QLineEdit()
         self.server_edit.setPlaceholderText("fosstodon.org")
         self.server_edit.setAccessibleName("Server")
@@ -113,12 +129,13 @@ class AddColumnDialog(QDialog):
             ColumnKind.PROFILE.value: [self.acct_edit, self.profile_mode],
             ColumnKind.SEARCH.value: [self.query_edit],
             ColumnKind.REMOTE.value: [self.server_edit],
+            ColumnKind.NOTIFICATIONS.value: [self.types_list],
         }
         labels = {self.tags_edit: "Hashtags:", self.tag_mode: "Match:",
                   self.none_edit: "Exclude:", self.local_check: "",
                   self.list_combo: "List:", self.acct_edit: "Account:",
                   self.profile_mode: "Show:", self.query_edit: "Search for:",
-                  self.server_edit: "Server:"}
+                  self.server_edit: "Server:", self.types_list: "Show:"}
         for widgets in self.rows.values():
             for widget in widgets:
                 self.params.addRow(labels[widget], widget)
@@ -215,6 +232,16 @@ class AddColumnDialog(QDialog):
                 self.message.setText("Type what to search for.")
                 return None
             options.update(query=query)
+        elif kind is ColumnKind.NOTIFICATIONS:
+            chosen = tuple(
+                str(self.types_list.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.types_list.count())
+                if self.types_list.item(i).checkState() == Qt.CheckState.Checked)
+            if not chosen:
+                self.message.setText("Choose at least one kind of notification.")
+                return None
+            if len(chosen) < self.types_list.count():
+                options.update(types=chosen)
         elif kind is ColumnKind.REMOTE:
             server = self.server_edit.text().strip().rstrip("/")
             if not server:

@@ -145,6 +145,9 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         windows.parent_widget = window
         controller.message.connect(lambda text: window.statusBar().showMessage(text, 8000)
                                    if window is not None else None)
+        controller.notifier.unreadChanged.connect(
+            lambda n: window.setWindowTitle(f"({n}) fedidesk" if n else "fedidesk")
+            if window is not None and sandbox is None else None)
         controller.composeRequested.connect(windows.compose)
         controller.threadRequested.connect(windows.open_thread)
         controller.profileRequested.connect(windows.profile)

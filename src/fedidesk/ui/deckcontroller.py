@@ -9,12 +9,12 @@ a ``TimelineModel`` bound to it, a ``TimelineView`` with the ``PostDelegate`` an
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
 
 from fedidesk.core.columns import ColumnSpec, TimelineItem
 from fedidesk.core.context import AppContext
@@ -29,11 +29,15 @@ from fedidesk.ui.column import ColumnWidget
 from fedidesk.ui.identities import IdentityCache
 from fedidesk.ui.imagecache import RemoteImages
 from fedidesk.ui.links import LinkRouter, open_external
+from fedidesk.ui.notifier import Notifier
 from fedidesk.ui.postdelegate import PostDelegate
 from fedidesk.ui.timelinemodel import TimelineModel
 from fedidesk.ui.timelineview import TimelineView
 
 log = logging.getLogger("fedidesk.ui.deck")
+
+KEY_ACTIONS = {Qt.Key.Key_R: "reply", Qt.Key.Key_B: "boost", Qt.Key.Key_F: "favourite"}
+NOTIFICATION_KINDS = ("notifications", "mentions")
 
 FILTER_CONTEXT = {"home": "home", "list": "home", "notifications": "notifications",
                   "mentions": "notifications", "profile": "account"}
@@ -73,6 +77,7 @@ class DeckController(QObject):
         self.router.refused.connect(
             lambda scheme: self.message.emit(f"fedidesk does not open {scheme} links."))
         self.images.imageReady.connect(lambda _url: self._repaint())
+        self.notifier = Notifier(ctx.settings, parent=self)
 
     # ---- plumbing ----------------------------------------------------------------------
     def _api(self, account: str) -> Any:
@@ -122,11 +127,54 @@ class DeckController(QObject):
         feed.on_state = on_state
         feed.on_error = lambda exc: self.message.emit(
             f"{spec.display_title} ({spec.account}): {exc.user_message}")
+        if spec.kind.value in NOTIFICATION_KINDS:
+            deliver = feed.on_insert_newer
+
+            def deliver_and_notify(items: list[TimelineItem]) -> None:
+                deliver(items)
+                self.notifier.handle(items)
+
+            feed.on_insert_newer = deliver_and_notify
+            column.focused.connect(self.notifier.mark_read)
         column.feed = feed
         column.close_feed = lambda: spawn(feed.close())
         self._connect(spec, model, view, delegate, feed)
+        self._track_read_position(model, view, feed)
         spawn(self._start(feed, column), owner=column)
         return column
+
+    # ---- read position -----------------------------------------------------------------
+    def _track_read_position(self, model: TimelineModel, view: TimelineView,
+                             feed: TimelineFeed) -> None:
+        """Remember the top visible post (markers API for home/notifications, else local)."""
+        timer = QTimer(view)
+        timer.setSingleShot(True)
+        timer.setInterval(1500)
+
+        def save() -> None:
+            index = view.indexAt(QPoint(4, 2))
+            row = model.item(index.row()) if index.isValid() else None
+            if isinstance(row, TimelineItem):
+                feed.save_read_position(row.sort_id)
+
+        timer.timeout.connect(save)
+        view.verticalScrollBar().valueChanged.connect(lambda _v: timer.start())
+
+    async def _restore_read_position(self, model: TimelineModel, view: TimelineView,
+                                     feed: TimelineFeed) -> None:
+        try:
+            position = await feed.read_position()
+        except FedideskError as exc:
+            log.info("No read position for %s: %s", feed.spec.key, exc)
+            return
+        if not position:
+            return
+        for item_id in model.ids():
+            row = model.find(item_id)
+            if isinstance(row, TimelineItem) and row.sort_id == position:
+                view.scrollTo(model.index(model.row_of(item_id)),
+                              QAbstractItemView.ScrollHint.PositionAtTop)
+                return
 
     def _forget(self, column: ColumnWidget) -> None:
         if column in self.columns:
@@ -148,6 +196,9 @@ class DeckController(QObject):
         except FedideskError as exc:
             column.set_state("offline")
             self.message.emit(f"{column.spec.display_title}: {exc.user_message}")
+            return
+        if isinstance(column.view, TimelineView):
+            await self._restore_read_position(column.model, column.view, feed)
 
     # ---- routing -----------------------------------------------------------------------
     def _connect(self, spec: ColumnSpec, model: TimelineModel, view: TimelineView,
@@ -182,6 +233,8 @@ class DeckController(QObject):
                     model.set_gap_loading(item_id, True)
                     spawn(feed.fill_gap(gap), owner=view)
 
+        keys = _KeyActions(view, on_action)
+        view.installEventFilter(keys)
         delegate.actionTriggered.connect(on_action)
         delegate.linkActivated.connect(on_link)
         delegate.toggleSpoiler.connect(lambda item_id: model.set_expanded(item_id))
@@ -222,3 +275,25 @@ class DeckController(QObject):
             if feed is not None:
                 await feed.close()
         await self.fetcher.aclose()
+
+
+class _KeyActions(QObject):
+    """r / b / f act on the selected post of a column (reply, boost, favourite)."""
+
+    def __init__(self, view: TimelineView, act: Callable[[str, str], None]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.act = act
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            action = KEY_ACTIONS.get(Qt.Key(event.key()))
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            index = self.view.currentIndex()
+            model = self.view.model()
+            if action and plain and index.isValid() and isinstance(model, TimelineModel):
+                item = model.item(index.row())
+                if isinstance(item, TimelineItem):
+                    self.act(action, item.id)
+                    return True
+        return super().eventFilter(watched, event)

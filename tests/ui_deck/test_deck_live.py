@@ -1,0 +1,129 @@
+"""A live deck against mastodon-mock: two accounts, streaming, acting, notifying."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from mastodon_mock.testing.server import MockServer
+from PySide6.QtCore import Qt
+
+from fedidesk.core.auth.login import token_login
+from fedidesk.core.columns import ColumnKind, ColumnSpec, TimelineItem
+from fedidesk.core.context import AppContext
+from fedidesk.ui.deck import DeckWidget
+from fedidesk.ui.deckcontroller import DeckController
+from fedidesk.ui.timelinemodel import TimelineModel
+from tests.helpers.mockserver import add_fault, token_for
+from tests.ui.conftest import LoopRunner
+
+pytestmark = pytest.mark.integration
+
+
+def _post(mock: MockServer, user: str, text: str) -> dict[str, object]:
+    response = httpx.post(f"{mock.base_url}/api/v1/statuses", data={"status": text},
+                          headers={"Authorization": f"Bearer {token_for(mock, user)}"},
+                          timeout=10)
+    response.raise_for_status()
+    return dict(response.json())
+
+
+def _texts(model: TimelineModel) -> list[str]:
+    texts = []
+    for item_id in model.ids():
+        row = model.find(item_id)
+        if isinstance(row, TimelineItem) and row.status is not None:
+            texts.append(row.status.original.content)
+    return texts
+
+
+@pytest.fixture
+def deck(ctx: AppContext, aloop: LoopRunner, mock: MockServer, qtbot: object
+         ) -> tuple[DeckWidget, DeckController, dict[str, str]]:
+    handles = {}
+    for user in ("alice", "bob"):
+        entry = aloop.run(token_login(mock.base_url, token_for(mock, user),
+                                      accounts=ctx.accounts))
+        handles[user] = entry.handle
+    controller = DeckController(ctx)
+    widget = DeckWidget(ctx.settings, controller.make_column)
+    qtbot.addWidget(widget)  # type: ignore[attr-defined]
+    widget.resize(1300, 800)
+    widget.show()
+    yield widget, controller, handles
+    aloop.run(controller.aclose())
+
+
+def test_live_posts_actions_and_notifications_across_two_accounts(
+        deck: tuple[DeckWidget, DeckController, dict[str, str]], aloop: LoopRunner,
+        mock: MockServer, ctx: AppContext) -> None:
+    widget, controller, handles = deck
+    ctx.settings.set("notifications.desktop", True)
+    shown: list[tuple[str, str]] = []
+    controller.notifier.shown.connect(lambda title, body: shown.append((title, body)))
+    home = widget.add_column(ColumnSpec(account=handles["alice"], kind=ColumnKind.HOME))
+    notes = widget.add_column(ColumnSpec(account=handles["alice"],
+                                         kind=ColumnKind.NOTIFICATIONS))
+    bob_home = widget.add_column(ColumnSpec(account=handles["bob"], kind=ColumnKind.HOME))
+    aloop.until(lambda: all(c.state == "live" for c in (home, notes, bob_home)))
+
+    # alice follows bob (seed): bob's post arrives live in alice's home and bob's own home.
+    _post(mock, "bob", "Hello from the deck test")
+    aloop.until(lambda: any("Hello from the deck test" in t for t in _texts(home.model)))
+    aloop.until(lambda: any("Hello from the deck test" in t for t in _texts(bob_home.model)))
+
+    # A mention pops up (opt-in setting on) and counts as unread until the column is read.
+    _post(mock, "bob", "@alice have a look at this")
+    aloop.until(lambda: controller.notifier.unread >= 1 and bool(shown))
+    assert shown[0][0] == "Bob mentioned you"
+    assert "have a look" in shown[0][1]
+
+    # Keyboard: select the post and press f to favourite it; the server agrees.
+    view = home.view
+    model = home.model
+    row = next(i for i, t in enumerate(_texts(model)) if "Hello from the deck test" in t)
+    view.setCurrentIndex(model.index(row))
+    view.setFocus()
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(view, Qt.Key.Key_F)
+    item = model.item(row)
+    assert isinstance(item, TimelineItem) and item.status is not None
+    status_id = item.status.original.id
+    aloop.until(lambda: bool(_server_status(mock, "alice", status_id)["favourited"]))
+    aloop.until(lambda: bool(_row_status(model, status_id).favourited))
+
+
+def _server_status(mock: MockServer, user: str, status_id: str) -> dict[str, object]:
+    return dict(httpx.get(f"{mock.base_url}/api/v1/statuses/{status_id}",
+                          headers={"Authorization": f"Bearer {token_for(mock, user)}"},
+                          timeout=10).json())
+
+
+def _row_status(model: TimelineModel, status_id: str) -> object:
+    for item_id in model.ids():
+        row = model.find(item_id)
+        if isinstance(row, TimelineItem) and row.status is not None and \
+                row.status.original.id == status_id:
+            return row.status.original
+    raise AssertionError("post not in the column")
+
+
+def test_failed_favourite_rolls_back_with_a_message(
+        deck: tuple[DeckWidget, DeckController, dict[str, str]], aloop: LoopRunner,
+        mock: MockServer) -> None:
+    widget, controller, handles = deck
+    _post(mock, "bob", "Favourite me if you can")
+    home = widget.add_column(ColumnSpec(account=handles["alice"], kind=ColumnKind.HOME))
+    aloop.until(lambda: any("Favourite me" in t for t in _texts(home.model)))
+    row = next(i for i, t in enumerate(_texts(home.model)) if "Favourite me" in t)
+    item = home.model.item(row)
+    assert isinstance(item, TimelineItem) and item.status is not None
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    add_fault(mock.base_url, {"match": {"path_regex": r"/favourite$", "methods": ["POST"]},
+                              "effect": {"type": "status", "status": 500}, "count": 5})
+    task = controller.actions.toggle(handles["alice"], item.status, "favourite")
+    assert task is not None
+    aloop.run(task)
+    assert messages and "Could not favourite" in messages[0]
+    assert not _row_status(home.model, item.status.original.id).favourited  # type: ignore[attr-defined]
