@@ -27,6 +27,7 @@ from fedidesk.core.entities import (
     Marker,
     MediaAttachment,
     Notification,
+    Poll,
     Relationship,
     SearchResults,
     Status,
@@ -472,8 +473,17 @@ class MastodonApi:
                            "media_ids": list(media_ids) if media_ids is not None else None})
         return await self._one(Status, "PUT", f"/api/v1/statuses/{status_id}", json=body)
 
+    async def status_source(self, status_id: str) -> Json:
+        """The plain text and CW of an own post, for editing."""
+        return cast(Json, await self.get_json(f"/api/v1/statuses/{status_id}/source"))
+
     async def status_history(self, status_id: str) -> list[Json]:
         return cast(list[Json], await self.get_json(f"/api/v1/statuses/{status_id}/history"))
+
+    async def vote(self, poll_id: str, choices: Sequence[int]) -> Poll:
+        """``POST /api/v1/polls/:id/votes`` with ``choices[]`` (option indexes)."""
+        return await self._one(Poll, "POST", f"/api/v1/polls/{poll_id}/votes",
+                               data={"choices[]": [str(c) for c in choices]})
 
     async def translate(self, status_id: str, lang: str | None = None) -> Json:
         return cast(Json, await self._call("POST", f"/api/v1/statuses/{status_id}/translate",

@@ -72,6 +72,7 @@ class Draft:
     in_reply_to_id: str | None = None
     media: tuple[DraftMedia, ...] = ()
     poll: DraftPoll | None = None
+    edit_of: str | None = None  # id of the own post this draft edits (PUT, not POST)
     id: str = field(default_factory=new_id)
     idempotency_key: str = field(default_factory=new_id)
     updated_at: float = 0.0

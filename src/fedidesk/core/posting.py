@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fedidesk.core.api import MastodonApi, parse_json
-from fedidesk.core.drafts import Draft, DraftMedia
+from fedidesk.core.drafts import Draft, DraftMedia, DraftPoll
 from fedidesk.core.entities import CustomEmoji, MediaAttachment, Status, from_dict
 from fedidesk.core.errors import ApiError, ServerUnavailableError
 from fedidesk.core.probe import Limits, ServerInfo, _limits
@@ -88,12 +88,35 @@ async def sync_descriptions(api: MastodonApi, draft: Draft) -> Draft:
     return draft.replace(media=tuple(media))
 
 
+def draft_for_edit(account: str, status: Status, source: Mapping[str, Any]) -> Draft:
+    """A draft that edits ``status``: its source text and CW, and its attachments by id."""
+    media = tuple(DraftMedia(path=m.url or m.preview_url or "", description=m.description or "",
+                             media_id=m.id, uploaded_description=m.description or "")
+                  for m in status.media_attachments)
+    poll = None
+    if status.poll is not None:
+        poll = DraftPoll(options=tuple(o.title for o in status.poll.options),
+                         multiple=status.poll.multiple)
+    return Draft(account=account, text=str(source.get("text") or status.text or ""),
+                 spoiler=str(source.get("spoiler_text") or status.spoiler_text),
+                 visibility=status.visibility, language=status.language,
+                 sensitive=status.sensitive, in_reply_to_id=status.in_reply_to_id,
+                 media=media, poll=poll, edit_of=status.id)
+
+
 async def post_draft(api: MastodonApi, draft: Draft) -> Status:
     """Publish ``draft`` (all media must be uploaded) with the draft's idempotency key."""
     missing = [m.path for m in draft.media if not m.media_id]
     if missing:
         raise ApiError("Some attachments have not finished uploading yet.",
                        detail=f"not uploaded: {missing}")
+    media_ids = [m.media_id for m in draft.media if m.media_id]
+    if draft.edit_of:
+        return await api.edit_status(
+            draft.edit_of, draft.text, spoiler_text=draft.spoiler,
+            sensitive=(draft.sensitive or bool(draft.spoiler)) if draft.media else None,
+            language=draft.language or None, media_ids=media_ids,
+            poll=draft.poll.to_api() if draft.poll is not None else None)
     return await api.post_status(
         draft.text, in_reply_to_id=draft.in_reply_to_id, spoiler_text=draft.spoiler or None,
         visibility=draft.visibility, language=draft.language or None,

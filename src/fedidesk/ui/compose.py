@@ -446,7 +446,12 @@ class ComposeWindow(QWidget):
             self.poll_button.setChecked(draft.poll is not None)
             if draft.poll is not None:
                 self.poll_editor.set_poll(draft.poll)
-            if draft.in_reply_to_id and not self._reply_to:
+            if draft.edit_of:
+                self.setWindowTitle("Edit post")
+                self.post_button.setText("Save")
+                # Mastodon cannot change who sees a post after it is published.
+                self.visibility.setEnabled(False)
+            if draft.in_reply_to_id and not self._reply_to and not draft.edit_of:
                 self.reply_label.setText("Replying to an earlier post")
                 self.reply_banner.show()
         finally:
@@ -660,9 +665,15 @@ class ComposeWindow(QWidget):
         self._set_posting(True)
         spawn(self._post(), owner=self)
 
+    @property
+    def editing(self) -> bool:
+        """Whether this window edits an existing own post."""
+        return bool(self._draft.edit_of)
+
     def _set_posting(self, on: bool) -> None:
         self._posting = on
-        self.post_button.setText("Posting…" if on else "Post")
+        idle = "Save" if self.editing else "Post"
+        self.post_button.setText(("Saving…" if self.editing else "Posting…") if on else idle)
         for widget in (self.editor, self.cw_edit, self.account_box, self.poll_editor):
             widget.setEnabled(not on)
         self._update_state()

@@ -17,6 +17,7 @@ from fedidesk.core.context import AppContext
 from fedidesk.core.drafts import DraftStore
 from fedidesk.core.entities import Status
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.posting import draft_for_edit
 from fedidesk.ui.asynctools import show_error, spawn
 from fedidesk.ui.compose import ComposeWindow
 from fedidesk.ui.profileview import ProfileWindow
@@ -67,6 +68,23 @@ class WindowManager(QObject):
         window = ComposeWindow(api_for=self.ctx.accounts.api, accounts=self.ctx.accounts.list(),
                                limits=limits, drafts=self.drafts, reply_to=reply_to,
                                account=account,
+                               media_dir=self.ctx.paths.data_dir / "draft-media")
+        self._keep(window)
+
+    def edit(self, account: str, status: Status) -> None:
+        """Open the composer on an own post to edit it (its source text, not the HTML)."""
+        spawn(self._edit(account, status.original))
+
+    async def _edit(self, account: str, status: Status) -> None:
+        try:
+            api = self.ctx.accounts.api(account)
+            source = await api.status_source(status.id)
+        except FedideskError as exc:
+            show_error(self.parent_widget, "Cannot edit this post", exc.user_message)
+            return
+        window = ComposeWindow(api_for=self.ctx.accounts.api, accounts=self.ctx.accounts.list(),
+                               limits=self._limits.get(account), drafts=self.drafts,
+                               account=account, draft=draft_for_edit(account, status, source),
                                media_dir=self.ctx.paths.data_dir / "draft-media")
         self._keep(window)
 
