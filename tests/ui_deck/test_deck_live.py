@@ -127,3 +127,38 @@ def test_failed_favourite_rolls_back_with_a_message(
     aloop.run(task)
     assert messages and "Could not favourite" in messages[0]
     assert not _row_status(home.model, item.status.original.id).favourited  # type: ignore[attr-defined]
+
+
+def test_sleep_or_network_loss_then_resume_brings_every_post(
+        deck: tuple[DeckWidget, DeckController, dict[str, str]], aloop: LoopRunner,
+        mock: MockServer) -> None:
+    widget, controller, handles = deck
+    home = widget.add_column(ColumnSpec(account=handles["alice"], kind=ColumnKind.HOME))
+    aloop.until(lambda: home.state == "live")
+    controller.wake.offline.emit()
+    aloop.until(lambda: home.state == "paused")
+    for n in range(3):
+        _post(mock, "bob", f"written while asleep {n}")
+    controller.wake.woke.emit(120.0)
+    aloop.until(lambda: home.state == "live")
+    aloop.until(lambda: sum("written while asleep" in t for t in _texts(home.model)) == 3)
+    texts = [t for t in _texts(home.model) if "written while asleep" in t]
+    assert ["2" in texts[0], "1" in texts[1], "0" in texts[2]] == [True, True, True]
+
+
+def test_wake_watch_notices_a_suspend(qtbot: object) -> None:
+    from fedidesk.ui.wakewatch import WakeWatch
+
+    clock = {"wall": 1000.0, "mono": 50.0}
+    watch = WakeWatch(interval_ms=60_000, wall=lambda: clock["wall"],
+                      monotonic=lambda: clock["mono"])
+    woke: list[float] = []
+    watch.woke.connect(woke.append)
+    clock["wall"] += 10
+    clock["mono"] += 10
+    watch.check()
+    assert woke == []
+    clock["wall"] += 3600  # an hour of sleep: the monotonic clock stood still
+    clock["mono"] += 10
+    watch.check()
+    assert woke and 3500 < woke[0] < 3700

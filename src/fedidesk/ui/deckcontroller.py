@@ -33,6 +33,7 @@ from fedidesk.ui.notifier import Notifier
 from fedidesk.ui.postdelegate import PostDelegate
 from fedidesk.ui.timelinemodel import TimelineModel
 from fedidesk.ui.timelineview import TimelineView
+from fedidesk.ui.wakewatch import WakeWatch
 
 log = logging.getLogger("fedidesk.ui.deck")
 
@@ -78,6 +79,10 @@ class DeckController(QObject):
             lambda scheme: self.message.emit(f"fedidesk does not open {scheme} links."))
         self.images.imageReady.connect(lambda _url: self._repaint())
         self.notifier = Notifier(ctx.settings, parent=self)
+        self.wake = WakeWatch(parent=self)
+        self.wake.woke.connect(lambda _s: self.resume_all())
+        self.wake.online.connect(self.resume_all)
+        self.wake.offline.connect(self.pause_all)
 
     # ---- plumbing ----------------------------------------------------------------------
     def _api(self, account: str) -> Any:
@@ -142,6 +147,20 @@ class DeckController(QObject):
         self._track_read_position(model, view, feed)
         spawn(self._start(feed, column), owner=column)
         return column
+
+    # ---- suspend / network ------------------------------------------------------------
+    def _feeds(self) -> list[TimelineFeed]:
+        return [c.feed for c in self.columns if isinstance(c.feed, TimelineFeed)]
+
+    def pause_all(self) -> None:
+        """Network lost: stop streaming and polling everywhere."""
+        for feed in self._feeds():
+            spawn(feed.pause(), owner=self)
+
+    def resume_all(self) -> None:
+        """Network back or woken from sleep: reconnect and fill every gap over REST."""
+        for feed in self._feeds():
+            spawn(feed.resume(), owner=self)
 
     # ---- read position -----------------------------------------------------------------
     def _track_read_position(self, model: TimelineModel, view: TimelineView,
