@@ -106,6 +106,8 @@ class ColumnWidget(QFrame):
         layout.addWidget(self.new_posts_bar)
         layout.addWidget(view, 1)
         self.setAccessibleName(f"Column {spec.display_title} of {spec.account}")
+        if not view.accessibleName():
+            view.setAccessibleName(f"{spec.display_title} posts of {spec.account}")
         self.set_state("loading")
         view.installEventFilter(self)
 

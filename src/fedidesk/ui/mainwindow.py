@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -154,6 +154,9 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", self.open_shortcuts, "?",
                                          "actionShortcuts"))
+        # "n" writes a new post, as in Mastodon's web UI (text fields keep their letters).
+        compose_key = QShortcut(QKeySequence("N"), self)
+        compose_key.activated.connect(self.compose)
         help_menu.addAction(self._action("Open &log folder", self._open_logs, None,
                                          "actionOpenLogs"))
         help_menu.addAction(self._action("&About fedidesk", self.open_about, None,
