@@ -87,6 +87,7 @@ class ColumnSpec:
     hide_boosts: bool = False
     hide_replies: bool = False
     media_only: bool = False
+    grouped: bool = True  # notifications: "Ada and 3 others favourited your post"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", ColumnKind(self.kind))
@@ -240,6 +241,10 @@ async def fetch_page(api: MastodonApi, spec: ColumnSpec, paging: Paging) -> Page
     if kind is ColumnKind.HOME:
         return _wrap(await api.timeline_home(**p))
     if kind is ColumnKind.NOTIFICATIONS:
+        if spec.grouped:
+            from fedidesk.core.notifgroups import fetch_grouped  # (imports this module)
+
+            return await fetch_grouped(api, list(spec.types) or None, p)
         return _wrap(await api.notifications(types=list(spec.types) or None, **p))
     if kind is ColumnKind.MENTIONS:
         return _wrap(await api.notifications(types=["mention"], **p))

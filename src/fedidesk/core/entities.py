@@ -354,7 +354,15 @@ class Notification:
     group_key: str | None = None
     account: Account = field(default_factory=Account)
     status: Status | None = None
+    # Grouped notifications (Mastodon 4.3+): how many, and who (newest first).
+    notifications_count: int = 1
+    sample_accounts: tuple[Account, ...] = ()
     raw: Json = _raw()
+
+    @property
+    def accounts(self) -> tuple[Account, ...]:
+        """Everyone behind this (possibly grouped) notification, newest first."""
+        return self.sample_accounts or (self.account,)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from fedidesk.core.columns import (
 )
 from fedidesk.core.entities import Notification, Status, status_sort_key
 from fedidesk.core.errors import AuthExpiredError, FedideskError
+from fedidesk.core.notifgroups import group_item, merge
 from fedidesk.core.storage import Database
 from fedidesk.core.streaming import (
     ConversationEvent,
@@ -537,8 +538,11 @@ class TimelineFeed:
         elif isinstance(event, StatusUpdate):
             self._status_edited(event.status)
         elif isinstance(event, Update | NotificationEvent | ConversationEvent):
-            item = _event_item(event)
+            item = _event_item(event, self.spec)
             if not accepts(self.spec, item):
+                return
+            if isinstance(event, NotificationEvent) and _grouped(self.spec):
+                self._merge_notification(item, event.notification)
                 return
             if isinstance(event, ConversationEvent):
                 self._remove_where(lambda r: r.kind == "conversation"
@@ -547,6 +551,20 @@ class TimelineFeed:
                 return
             self._note_cursors([item])
             self._insert_top([item])
+
+    def _merge_notification(self, item: TimelineItem, notification: Notification) -> None:
+        """Fold a live notification into its group row (moved to the top), or add one."""
+        existing = next((r for r in self.rows
+                         if isinstance(r, TimelineItem) and r.id == item.id), None)
+        if existing is not None:
+            if _key(notification.id) <= _key(existing.sort_id):
+                return  # already counted (delivered over REST and the stream)
+            assert isinstance(existing.entity, Notification)
+            item = TimelineItem("notification", merge(existing.entity, notification),
+                                notification.id)
+            self._remove_where(lambda r: r.id == existing.id)
+        self._note_cursors([item])
+        self._insert_top([item])
 
     def _delete(self, status_id: str) -> None:
         self._buffer = [e for e in self._buffer
@@ -637,7 +655,7 @@ class TimelineFeed:
                 self._emit(self.on_remove, row.id)
 
     def _buffered_ids(self) -> set[str]:
-        return {_event_item(e).id for e in self._buffer
+        return {_event_item(e, self.spec).id for e in self._buffer
                 if isinstance(e, Update | NotificationEvent | ConversationEvent)}
 
     def _drain_buffer(self) -> list[TimelineItem]:
@@ -645,9 +663,9 @@ class TimelineFeed:
         if self._refresh_generation != self._generation:
             return []
         events, self._buffer = self._buffer, []
-        return [_event_item(e) for e in events
+        return [_event_item(e, self.spec) for e in events
                 if isinstance(e, Update | NotificationEvent | ConversationEvent)
-                and accepts(self.spec, _event_item(e))]
+                and accepts(self.spec, _event_item(e, self.spec))]
 
     def _flush_buffer_after_failure(self) -> None:
         """The catch-up failed: show buffered stream rows above a visible gap."""
@@ -706,9 +724,16 @@ class TimelineFeed:
             log.error("feed task failed", exc_info=task.exception())
 
 
-def _event_item(event: Update | NotificationEvent | ConversationEvent) -> TimelineItem:
+def _grouped(spec: ColumnSpec) -> bool:
+    return spec.kind is ColumnKind.NOTIFICATIONS and spec.grouped
+
+
+def _event_item(event: Update | NotificationEvent | ConversationEvent,
+                spec: ColumnSpec) -> TimelineItem:
     if isinstance(event, Update):
         return TimelineItem.of(event.status)
     if isinstance(event, NotificationEvent):
+        if _grouped(spec):
+            return group_item(event.notification)
         return TimelineItem.of(event.notification)
     return TimelineItem.of(event.conversation)
