@@ -40,6 +40,9 @@ MAX_BODY = 140
 def describe(notification: Notification) -> tuple[str, str]:
     """(title, body) in plain text for a desktop notification."""
     name = notification.account.name or notification.account.acct
+    others = notification.notifications_count - 1
+    if others > 0:
+        name += f" and {others} other{'s' if others != 1 else ''}"
     title = HEADLINES.get(notification.type, "{name}: " + notification.type).format(name=name)
     body = ""
     if notification.status is not None:
@@ -91,9 +94,10 @@ class Notifier(QObject):
         fresh = []
         for item in items:
             entity = item.entity
-            if not isinstance(entity, Notification) or entity.id in self._seen:
+            # A group row comes back with a newer sort_id each time someone joins it.
+            if not isinstance(entity, Notification) or item.sort_id in self._seen:
                 continue
-            self._seen.add(entity.id)
+            self._seen.add(item.sort_id)
             if self.is_new(entity):
                 fresh.append(entity)
         if not fresh:
