@@ -123,3 +123,26 @@ def test_add_column_dialog_builds_specs(qtbot: object) -> None:
     dialog.server_edit.setText("fosstodon.org")
     spec = dialog.spec()
     assert spec is not None and spec.server == "https://fosstodon.org"
+
+
+def test_drag_a_column_header_to_reorder(deck: DeckWidget, qtbot: object) -> None:
+    from PySide6.QtCore import QByteArray, QMimeData, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    from fedidesk.ui.column import COLUMN_MIME
+
+    for spec in (HOME, NOTES, TAG):
+        deck.add_column(spec)
+    qtbot.waitUntil(lambda: deck.columns[2].width() > 0)  # type: ignore[attr-defined]
+    mime = QMimeData()
+    mime.setData(COLUMN_MIME, QByteArray(str(id(deck.columns[2])).encode()))
+    left_edge = deck.columns[0].mapTo(deck, deck.columns[0].rect().topLeft()).x() + 5
+    event = QDropEvent(QPointF(left_edge, 50), Qt.DropAction.MoveAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    deck.dropEvent(event)
+    assert deck.specs() == [TAG, HOME, NOTES]
+    foreign = QMimeData()
+    foreign.setText("not a column")
+    deck.dropEvent(QDropEvent(QPointF(left_edge, 50), Qt.DropAction.MoveAction, foreign,
+                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    assert deck.specs() == [TAG, HOME, NOTES]

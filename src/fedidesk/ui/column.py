@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QFocusEvent
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QDrag, QFocusEvent, QMouseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -35,6 +36,37 @@ STATE_TEXT = {
     "closed": ("Closed", ""),
     "unsupported": ("Not supported", "This server does not offer this kind of column."),
 }
+
+
+COLUMN_MIME = "application/x-fedidesk-column"
+
+
+class _DragHandle(QWidget):
+    """The column's title area: dragging it moves the column within the deck."""
+
+    def __init__(self, column: ColumnWidget) -> None:
+        super().__init__(column)
+        self.column = column
+        self._press: QPoint | None = None
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.setToolTip("Drag to move the column")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is None or (event.position().toPoint() - self._press).manhattanLength() \
+                < QApplication.startDragDistance():
+            return
+        self._press = None
+        drag = QDrag(self)
+        mime = QMimeData()
+        mime.setData(COLUMN_MIME, QByteArray(str(id(self.column)).encode()))
+        drag.setMimeData(mime)
+        drag.setPixmap(self.column.grab().scaledToWidth(160))
+        drag.exec(Qt.DropAction.MoveAction)
 
 
 class ColumnWidget(QFrame):
@@ -86,11 +118,13 @@ class ColumnWidget(QFrame):
         self.menu_button.setMenu(self._build_menu())
 
         header = QHBoxLayout()
-        names = QVBoxLayout()
+        self.drag_handle = _DragHandle(self)
+        names = QVBoxLayout(self.drag_handle)
+        names.setContentsMargins(0, 0, 0, 0)
         names.setSpacing(0)
         names.addWidget(self.title)
         names.addWidget(self.subtitle)
-        header.addLayout(names, 1)
+        header.addWidget(self.drag_handle, 1)
         header.addWidget(self.state_label)
         header.addWidget(self.menu_button)
 

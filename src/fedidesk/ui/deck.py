@@ -16,14 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from fedidesk.core.columns import ColumnSpec
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.settings import Settings
-from fedidesk.ui.column import ColumnWidget
+from fedidesk.ui.column import COLUMN_MIME, ColumnWidget
 
 log = logging.getLogger("fedidesk.ui.deck")
 
@@ -102,6 +102,7 @@ class DeckWidget(QWidget):
         self._save_timer.setInterval(400)
         self._save_timer.timeout.connect(self.save)
         self._shortcuts()
+        self.setAcceptDrops(True)
 
     # ---- building ----------------------------------------------------------------------
     def _shortcuts(self) -> None:
@@ -186,6 +187,43 @@ class DeckWidget(QWidget):
         index = self.focused_index()
         if index >= 0:
             self.move_column(index, delta)
+
+    # ---- drag and drop ------------------------------------------------------------------
+    def _dragged(self, mime: QMimeData) -> ColumnWidget | None:
+        if not mime.hasFormat(COLUMN_MIME):
+            return None
+        token = bytes(mime.data(COLUMN_MIME).data()).decode()
+        return next((c for c in self.columns if str(id(c)) == token), None)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dragged(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._dragged(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        column = self._dragged(event.mimeData())
+        if column is None:
+            return
+        self.move_to(self.index_of(column), self.drop_index(event.position().toPoint().x()))
+        event.acceptProposedAction()
+
+    def drop_index(self, x: int) -> int:
+        """The column position a drop at ``x`` (deck coordinates) lands on."""
+        for index, column in enumerate(self.columns):
+            centre = column.mapTo(self, column.rect().center()).x()
+            if x < centre:
+                return index
+        return max(0, len(self.columns) - 1)
+
+    def move_to(self, index: int, target: int) -> None:
+        """Move the column at ``index`` to position ``target``."""
+        step = 1 if target > index else -1
+        while index != target:
+            self.move_column(index, step)
+            index += step
 
     # ---- layout ------------------------------------------------------------------------
     def specs(self) -> list[ColumnSpec]:
