@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fedidesk import __version__
+from fedidesk.cli import contacts as contacts_cli
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.auth.login import browser_login, token_login
 from fedidesk.core.context import AppContext
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("server-info", help="show what a server offers")
     info.add_argument("server", metavar="SERVER")
     info.add_argument("--json", action="store_true", help="machine-readable output")
+    contacts_cli.add_parser(sub)  # contacts scan (cli/contacts.py)
     return parser
 
 
@@ -76,6 +78,8 @@ def run(argv: list[str]) -> int:
         return run_gui(args)
     if args.command == "server-info":
         return _guard(lambda: asyncio.run(_server_info(args)))
+    if args.command == "contacts":  # cli/contacts.py
+        return _guard(lambda: contacts_cli.run(args))
     return _guard(lambda: asyncio.run(_with_context(args, COMMANDS[args.command])))
 
 
