@@ -162,3 +162,22 @@ def test_wake_watch_notices_a_suspend(qtbot: object) -> None:
     clock["mono"] += 10
     watch.check()
     assert woke and 3500 < woke[0] < 3700
+
+
+def test_media_click_opens_the_viewer_and_edit_reaches_the_composer_signal(
+        deck: tuple[DeckWidget, DeckController, dict[str, str]], aloop: LoopRunner) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from fedidesk.core.entities import MediaAttachment, Status
+    from fedidesk.ui.mediaviewer import MediaViewer
+
+    widget, controller, handles = deck
+    status = Status(id="1", media_attachments=(MediaAttachment(
+        id="m", type="image", url="https://127.0.0.1:9/a.png", description="A cat"),))
+    controller._open_media(widget, status, 0)
+    viewers = [w for w in QApplication.topLevelWidgets() if isinstance(w, MediaViewer)]
+    assert viewers and viewers[0].isVisible()
+    edits: list[tuple[str, object]] = []
+    controller.editRequested.connect(lambda account, s: edits.append((account, s)))
+    controller.post_actions.editRequested.emit(handles["alice"], status)
+    assert edits == [(handles["alice"], status)]

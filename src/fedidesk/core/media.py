@@ -182,7 +182,7 @@ class MediaFetcher:
         self._inflight: dict[str, asyncio.Task[bytes]] = {}
 
     async def aclose(self) -> None:
-        """Close the HTTP client."""
+        """Close the HTTP client; later fetches fail with ``MediaError``."""
         await self._client.aclose()
 
     async def fetch(self, url: str) -> bytes:
@@ -195,6 +195,8 @@ class MediaFetcher:
         cached = self._memory_get(url)
         if cached is not None:
             return cached
+        if self._client.is_closed:
+            raise MediaError("fedidesk is closing; the image was not loaded.")
         task = self._inflight.get(url)
         if task is None:
             task = asyncio.ensure_future(self._load(url))
@@ -221,10 +223,14 @@ class MediaFetcher:
             request = self._client.build_request("GET", current)
             for name in _STRIPPED_HEADERS:
                 request.headers.pop(name, None)
+            if self._client.is_closed:
+                raise MediaError("fedidesk is closing; the image was not loaded.")
             try:
                 response = await self._client.send(request, stream=True)
             except httpx.HTTPError as exc:
                 raise NetworkError(detail=type(exc).__name__) from exc
+            except RuntimeError as exc:  # the client was closed while we waited
+                raise MediaError("fedidesk is closing; the image was not loaded.") from exc
             try:
                 if response.is_redirect and "location" in response.headers:
                     current = urljoin(current, response.headers["location"])

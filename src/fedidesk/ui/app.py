@@ -149,6 +149,8 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
             lambda n: window.setWindowTitle(f"({n}) fedidesk" if n else "fedidesk")
             if window is not None and sandbox is None else None)
         controller.composeRequested.connect(windows.compose)
+        controller.editRequested.connect(windows.edit)
+        controller.redraftRequested.connect(windows.redraft)
         controller.threadRequested.connect(windows.open_thread)
         controller.profileRequested.connect(windows.profile)
         crash.parent_widget = window

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
+from PySide6.QtGui import QCursor, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from fedidesk.core.columns import ColumnSpec, TimelineItem
 from fedidesk.core.context import AppContext
@@ -29,8 +29,10 @@ from fedidesk.ui.column import ColumnWidget
 from fedidesk.ui.identities import IdentityCache
 from fedidesk.ui.imagecache import RemoteImages
 from fedidesk.ui.links import LinkRouter, open_external
+from fedidesk.ui.mediaviewer import MediaViewer
 from fedidesk.ui.notifier import Notifier
 from fedidesk.ui.postdelegate import PostDelegate
+from fedidesk.ui.postmenu import PostActions
 from fedidesk.ui.timelinemodel import TimelineModel
 from fedidesk.ui.timelineview import TimelineView
 from fedidesk.ui.wakewatch import WakeWatch
@@ -56,6 +58,8 @@ class DeckController(QObject):
 
     message = Signal(str)
     composeRequested = Signal(str, object)
+    editRequested = Signal(str, object)
+    redraftRequested = Signal(str, object)
     threadRequested = Signal(str, str)
     profileRequested = Signal(str, str)
 
@@ -74,6 +78,12 @@ class DeckController(QObject):
         self.columns: list[ColumnWidget] = []
         self.actions = StatusActions(self._api, self.models_for, self)
         self.actions.message.connect(self.message)
+        self.post_actions = PostActions(self._api, self.models_for, self._own_id, self)
+        self.post_actions.message.connect(self.message)
+        self.post_actions.threadRequested.connect(self.threadRequested)
+        self.post_actions.profileRequested.connect(self.profileRequested)
+        self.post_actions.editRequested.connect(self.editRequested)
+        self.post_actions.redraftRequested.connect(self.redraftRequested)
         self.router = LinkRouter(self)
         self.router.refused.connect(
             lambda scheme: self.message.emit(f"fedidesk does not open {scheme} links."))
@@ -87,6 +97,10 @@ class DeckController(QObject):
     # ---- plumbing ----------------------------------------------------------------------
     def _api(self, account: str) -> Any:
         return self.ctx.accounts.api(account)
+
+    def _own_id(self, account: str) -> str | None:
+        entry = self.ctx.accounts.find(account)
+        return entry.account_id if entry is not None else None
 
     def identities(self, account: str) -> IdentityCache:
         cache = self._identities.get(account)
@@ -105,7 +119,7 @@ class DeckController(QObject):
 
     # ---- building ----------------------------------------------------------------------
     def make_column(self, spec: ColumnSpec) -> ColumnWidget:
-        model = TimelineModel(self.identities(spec.account),
+        model = TimelineModel(self.identities(spec.account), streaming=True,
                               filter_context=FILTER_CONTEXT.get(spec.kind.value, "public"))
         delegate = PostDelegate(avatar_provider=self.images.provider,
                                 media_provider=self.images.media_provider)
@@ -237,7 +251,8 @@ class DeckController(QObject):
             elif action == "reply":
                 self.composeRequested.emit(account, status)
             elif action == "more":
-                self._more_menu(view, account, status)
+                spawn(self.post_actions.show_menu(view, account, status, QCursor.pos()),
+                      owner=view)
 
         def on_link(href: str, item_id: str) -> None:
             status = status_of(item_id)
@@ -256,6 +271,8 @@ class DeckController(QObject):
         view.installEventFilter(keys)
         delegate.actionTriggered.connect(on_action)
         delegate.linkActivated.connect(on_link)
+        delegate.mediaActivated.connect(
+            lambda item_id, index: self._open_media(view, status_of(item_id), index))
         delegate.toggleSpoiler.connect(lambda item_id: model.set_expanded(item_id))
         delegate.revealMedia.connect(lambda item_id: model.set_revealed(item_id))
         delegate.loadGap.connect(on_gap)
@@ -274,19 +291,13 @@ class DeckController(QObject):
         if isinstance(row, TimelineItem) and row.status is not None:
             self.profileRequested.emit(account, row.status.original.account.id)
 
-    def _more_menu(self, parent: QWidget, account: str, status: Status) -> QMenu:
-        original = status.original
-        menu = QMenu(parent)
-        menu.addAction("Open thread", lambda: self.threadRequested.emit(account, original.id))
-        menu.addAction(f"Open profile of @{original.account.acct}",
-                       lambda: self.profileRequested.emit(account, original.account.id))
-        link = original.url or original.uri
-        if link:
-            menu.addAction("Copy link",
-                           lambda: QGuiApplication.clipboard().setText(link))
-            menu.addAction("Open in browser", lambda: open_external(link))
-        menu.popup(parent.cursor().pos())
-        return menu
+    def _open_media(self, parent: QWidget, status: Status | None, index: int) -> None:
+        if status is None or not status.original.media_attachments:
+            return
+        viewer = MediaViewer(status, self.fetcher, index, parent=parent.window())
+        viewer.show()
+        viewer.raise_()
+        viewer.activateWindow()
 
     async def aclose(self) -> None:
         for column in list(self.columns):

@@ -88,6 +88,16 @@ class WindowManager(QObject):
                                media_dir=self.ctx.paths.data_dir / "draft-media")
         self._keep(window)
 
+    def redraft(self, account: str, status: Status) -> None:
+        """Open the composer on a deleted post's text and settings, as a new post."""
+        draft = draft_for_edit(account, status.original, {"text": status.text or ""})
+        draft = draft.replace(edit_of=None, media=())
+        window = ComposeWindow(api_for=self.ctx.accounts.api, accounts=self.ctx.accounts.list(),
+                               limits=self._limits.get(account), drafts=self.drafts,
+                               account=account, draft=draft,
+                               media_dir=self.ctx.paths.data_dir / "draft-media")
+        self._keep(window)
+
     def open_thread(self, account: str, status_id: str) -> None:
         try:
             api = self.ctx.accounts.api(account)
