@@ -17,6 +17,7 @@ from typing import Any
 
 from fedidesk import __version__
 from fedidesk.cli import contacts as contacts_cli
+from fedidesk.cli import onboarding
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.auth.login import browser_login, token_login
 from fedidesk.core.context import AppContext
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("server-info", help="show what a server offers")
     info.add_argument("server", metavar="SERVER")
     info.add_argument("--json", action="store_true", help="machine-readable output")
+    onboarding.add_parsers(sub)  # servers, links (cli/onboarding.py)
     contacts_cli.add_parser(sub)  # contacts scan (cli/contacts.py)
     return parser
 
@@ -76,8 +78,8 @@ def run(argv: list[str]) -> int:
         from fedidesk.ui.app import run_gui  # lazy: headless machines have no Qt display
 
         return run_gui(args)
-    if args.command == "server-info":
-        return _guard(lambda: asyncio.run(_server_info(args)))
+    if args.command in onboarding.COMMANDS:  # servers, server-info, links
+        return _guard(lambda: asyncio.run(onboarding.COMMANDS[args.command](args)))
     if args.command == "contacts":  # cli/contacts.py
         return _guard(lambda: contacts_cli.run(args))
     return _guard(lambda: asyncio.run(_with_context(args, COMMANDS[args.command])))
@@ -205,20 +207,6 @@ async def _logout(args: argparse.Namespace, ctx: AppContext) -> int:
 async def _default(args: argparse.Namespace, ctx: AppContext) -> int:
     entry = ctx.accounts.set_default(args.account)
     print(f"{entry.handle} is now the default account.")
-    return 0
-
-
-async def _server_info(args: argparse.Namespace) -> int:
-    from fedidesk.core.probe import probe_server
-
-    info = await probe_server(args.server)
-    data = info.to_json()
-    if args.json:
-        print(json.dumps(data, indent=2, default=str))
-    else:
-        for key, value in data.items():
-            if value not in (None, "", [], {}):
-                print(f"{key}: {value}")
     return 0
 
 

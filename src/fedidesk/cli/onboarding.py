@@ -1,0 +1,162 @@
+"""Onboarding subcommands: ``servers``, ``server-info`` (with details) and ``links``.
+
+``cli/main.py`` calls ``add_parsers`` to register them and dispatches ``COMMANDS`` here;
+everything else lives in the core (``directory``, ``server_details``, ``links``).
+
+* ``fedidesk servers [--language L] [--category C] [--region R] [--ownership O]
+  [--instant | --manual] [--search TEXT] [--offline] [--refresh] [--json]``: the
+  joinmastodon.org directory (cache, then the built-in list when offline); which source
+  was used goes to stderr (or the JSON ``source``).
+* ``fedidesk server-info SERVER [--json]``: ``probe_server`` plus rules, description,
+  moderation list, contact, policies and a response-time check.
+* ``fedidesk links check URL --profile PROFILE_URL [--json]``: exit 0 when Mastodon would
+  verify the link, 1 when not (the reason on stderr, or in the JSON on stdout).
+* ``fedidesk links snippet --profile PROFILE_URL``: the HTML to paste, and GitHub advice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fedidesk.core.directory import (
+    CATEGORIES,
+    DIRECTORY_URL,
+    OWNERSHIPS,
+    REGIONS,
+    DirectoryClient,
+    DirectoryFilters,
+    DirectoryServer,
+    search_servers,
+)
+from fedidesk.core.links import check_link, guidance_for
+from fedidesk.core.paths import resolve_paths
+from fedidesk.core.server_details import fetch_server_details
+
+Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+
+#: The directory the ``servers`` command asks (tests point it at a local fake).
+DIRECTORY_BASE_URL = DIRECTORY_URL
+
+
+def add_parsers(sub: Any) -> None:
+    """Register ``servers`` and ``links`` on the main parser's subparsers."""
+    servers = sub.add_parser("servers", help="find a server to join (joinmastodon.org)")
+    servers.add_argument("--language", default="", metavar="L", help="language code, e.g. en")
+    servers.add_argument("--category", default="", choices=("", *CATEGORIES), metavar="C",
+                         help=f"one of: {', '.join(CATEGORIES)}")
+    servers.add_argument("--region", default="", choices=("", *REGIONS), metavar="R",
+                         help=f"one of: {', '.join(REGIONS)}")
+    servers.add_argument("--ownership", default="", choices=("", *OWNERSHIPS),
+                         help=argparse.SUPPRESS)
+    signup = servers.add_mutually_exclusive_group()
+    signup.add_argument("--instant", action="store_true",
+                        help="only servers where you can sign up right away")
+    signup.add_argument("--manual", action="store_true",
+                        help="only servers that review sign-ups")
+    servers.add_argument("--search", default="", metavar="TEXT",
+                         help="match TEXT in the address, description or tags")
+    servers.add_argument("--offline", action="store_true",
+                         help="do not ask joinmastodon.org; use the saved or built-in list")
+    servers.add_argument("--refresh", action="store_true", help="ignore the saved list")
+    servers.add_argument("--json", action="store_true", help="machine-readable output")
+
+    links = sub.add_parser("links", help="check profile links (rel=me verification)")
+    actions = links.add_subparsers(dest="links_command", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="would Mastodon verify this link?")
+    check.add_argument("url", metavar="URL", help="the https:// page in your profile field")
+    check.add_argument("--profile", required=True, metavar="PROFILE_URL",
+                       help="your profile address, e.g. https://mastodon.social/@you")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    snippet = actions.add_parser("snippet", help="the HTML that makes a page link back")
+    snippet.add_argument("--profile", required=True, metavar="PROFILE_URL")
+
+
+def _say(message: str) -> None:
+    print(f"fedidesk: {' '.join(message.split())}", file=sys.stderr)
+
+
+async def servers_command(args: argparse.Namespace) -> int:
+    registrations = "instant" if args.instant else "manual" if args.manual else ""
+    filters = DirectoryFilters(language=args.language, category=args.category,
+                               region=args.region, ownership=args.ownership,
+                               registrations=registrations)
+    directory = DirectoryClient(base_url=DIRECTORY_BASE_URL,
+                                cache_dir=resolve_paths(args.profile_dir).cache_dir)
+    result = await directory.servers(filters, offline=args.offline, refresh=args.refresh)
+    shown = search_servers(result.servers, args.search)
+    if args.json:
+        data = result.to_json()
+        data["servers"] = [s.to_json() for s in shown]
+        data["filters"] = {**filters.params(), "search": args.search}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    _say(result.describe())
+    if not shown:
+        _say("No servers match. Try fewer filters.")
+    for server in shown:
+        print(_server_line(server))
+    return 0
+
+
+def _server_line(server: DirectoryServer) -> str:
+    signup = "approval" if server.approval_required else "open"
+    tags = f"  [{', '.join(server.tags)}]" if server.tags else ""
+    about = " ".join(server.description.split())
+    about = about if len(about) <= 90 else about[:89] + "…"
+    return (f"{server.domain:<24} {signup:<8} {server.last_week_users:>8} weekly  "
+            f"{','.join(server.languages) or '-':<6} {server.category or '-'}{tags}\n"
+            f"    {about}")
+
+
+async def server_info_command(args: argparse.Namespace) -> int:
+    details = await fetch_server_details(args.server)
+    data: dict[str, Any] = {**details.info.to_json(), "details": details.to_json()}
+    if args.json:
+        print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+        return 0
+    for key, value in details.info.to_json().items():
+        if value not in (None, "", [], {}) and key not in ("rules", "warnings"):
+            print(f"{key}: {value}")
+    print(f"response time: {details.response_ms} ms" if details.response_ms is not None
+          else "response time: no answer")
+    print(f"moderation list: {details.domain_blocks.describe()}")
+    for label, value in (("contact", details.contact_email), ("contact account",
+                         details.contact_account), ("about", details.about_url),
+                         ("terms", details.terms_url), ("privacy", details.privacy_url)):
+        if value:
+            print(f"{label}: {value}")
+    for number, rule in enumerate(details.rules, 1):
+        print(f"rule {number}: {' '.join(rule.text.split())}")
+    if details.extended_description:
+        print("about the server:\n  " + details.extended_description[:1500].replace(
+            "\n", "\n  "))
+    for warning in details.warnings:
+        _say(f"warning: {warning}")
+    return 0
+
+
+async def links_command(args: argparse.Namespace) -> int:
+    if args.links_command == "snippet":
+        print(guidance_for(args.profile))
+        return 0
+    result = await check_link(args.url, args.profile)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    elif result.ok:
+        print(result.message)
+    if not result.ok:
+        if not args.json:
+            _say(f"{result.message} [{result.reason_code}]")
+        return 1
+    return 0
+
+
+COMMANDS: dict[str, Handler] = {
+    "servers": servers_command,
+    "server-info": server_info_command,
+    "links": links_command,
+}

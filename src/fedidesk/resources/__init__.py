@@ -1,0 +1,1 @@
+"""Data files bundled with fedidesk (read with ``importlib.resources``)."""
