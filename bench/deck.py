@@ -12,12 +12,14 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from tests.ui_timeline.fakeposts import NOW, make_items
 
@@ -35,20 +37,34 @@ def rss_mb() -> float:
     return 0.0
 
 
-def make_view(identities: IdentityCache, coalesce_ms: int = 0) -> tuple[TimelineModel,
-                                                                        TimelineView]:
-    model = TimelineModel(identities, now=lambda: NOW, coalesce_ms=coalesce_ms)
-    view = TimelineView(delegate=PostDelegate(now=lambda: NOW))
+class CountingDelegate(PostDelegate):
+    """``PostDelegate`` counting painted rows: a view that stops painting is not fast."""
+
+    painted = 0
+
+    def paint(self, painter: Any, option: Any, index: Any) -> None:
+        CountingDelegate.painted += 1
+        super().paint(painter, option, index)
+
+
+def make_view(identities: IdentityCache, *, streaming: bool = False,
+              coalesce_ms: int = 0) -> tuple[TimelineModel, TimelineView]:
+    """A column as ``DeckController.make_column`` builds it (same model options)."""
+    model = TimelineModel(identities, now=lambda: NOW, streaming=streaming,
+                          coalesce_ms=coalesce_ms)
+    view = TimelineView(delegate=CountingDelegate(now=lambda: NOW))
     view.setModel(model)
     view.resize(420, 1080)
     return model, view
 
 
 def pump(app: QApplication, ms: int = 0) -> None:
-    deadline = time.perf_counter() + ms / 1000
+    """Run the event loop for ``ms`` like the app does (sleeping when idle, not spinning)."""
     app.processEvents()
-    while time.perf_counter() < deadline:
-        app.processEvents()
+    if ms > 0:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
 
 
 def bench_ingest(app: QApplication, pages: list[list[object]]) -> dict[str, float]:
@@ -71,10 +87,12 @@ def bench_paint_scroll(app: QApplication) -> dict[str, float]:
     pump(app, 50)
     view.viewport().grab()  # warm the caches
     times = []
+    painted = CountingDelegate.painted
     for _ in range(15):
         t = time.perf_counter()
         view.viewport().grab()
         times.append(time.perf_counter() - t)
+    assert CountingDelegate.painted - painted >= 15 * 3, "the viewport painted no rows"
     bar = view.verticalScrollBar()
     view.executeDelayedItemsLayout()
     t = time.perf_counter()
@@ -92,15 +110,32 @@ def bench_paint_scroll(app: QApplication) -> dict[str, float]:
             "scroll_1000_ms": round(scroll * 1000, 1)}
 
 
-def bench_stream(app: QApplication, seconds: float, rate: int) -> dict[str, float]:
+class FakeFeed:
+    """Stands in for ``core.feed.Feed``: the model binds its callbacks like the real one."""
+
+    def __init__(self) -> None:
+        self.on_insert_newer: Callable[[list[Any]], None] = lambda items: None
+
+
+def bench_stream(app: QApplication, seconds: float, rate: int,
+                 coalesce_ms: int | None = None) -> dict[str, float]:
     identities = IdentityCache()
-    columns = [make_view(identities, coalesce_ms=100) for _ in range(6)]
+    columns = [make_view(identities, streaming=True, coalesce_ms=coalesce_ms or 0)
+               for _ in range(6)]
+    feeds = []
     for i, (model, view) in enumerate(columns):
         view.show()
         model.append_older(make_items(i * 100_000, 200, seed=i))  # type: ignore[arg-type]
+        feed = FakeFeed()
+        model.bind_feed(feed)
+        feeds.append(feed)
+    # Every event is built before the clock starts: the loop only delivers.
+    total = int(seconds * rate) + rate
+    events = [make_items(700_000 + n, 1, seed=n % 6) for n in range(total)]
     pump(app, 100)
     for _, view in columns:
         view.viewport().grab()
+    gc.collect()
     lags: list[float] = []
     clock = QElapsedTimer()
     clock.start()
@@ -115,13 +150,16 @@ def bench_stream(app: QApplication, seconds: float, rate: int) -> dict[str, floa
     ticker.setTimerType(ticker.timerType().PreciseTimer)
     ticker.timeout.connect(tick)
     ticker.start(5)
-    next_id = [700_000]
+    painted = CountingDelegate.painted
+    sent = [0]
+    start = time.perf_counter()
 
     def emit() -> None:
-        column = next_id[0] % 6
-        model = columns[column][0]
-        model.insert_newer(make_items(next_id[0], 1, seed=column))  # type: ignore[arg-type]
-        next_id[0] += 1
+        # Catch up to the wall clock so a slow loop shows as lag, not as fewer events.
+        due = min(total, int((time.perf_counter() - start) * rate))
+        while sent[0] < due:
+            feeds[sent[0] % 6].on_insert_newer(events[sent[0]])
+            sent[0] += 1
 
     feeder = QTimer()
     feeder.setTimerType(feeder.timerType().PreciseTimer)
@@ -131,10 +169,13 @@ def bench_stream(app: QApplication, seconds: float, rate: int) -> dict[str, floa
     for timer in (ticker, feeder):
         timer.stop()
     lags.sort()
+    painted = CountingDelegate.painted - painted
+    rows = sum(model.rowCount() for model, _ in columns)
     for _, view in columns:
         view.close()
     return {"stream_lag_p99_ms": round(lags[int(len(lags) * 0.99) - 1], 2),
-            "stream_lag_max_ms": round(lags[-1], 2), "stream_events": next_id[0] - 700_000}
+            "stream_lag_max_ms": round(lags[-1], 2), "stream_events": sent[0],
+            "stream_rows": rows, "stream_rows_painted": painted}
 
 
 def bench_memory(app: QApplication) -> dict[str, float]:

@@ -172,3 +172,42 @@ def test_accessible_text_has_author_time_and_text(model: TimelineModel) -> None:
     text = model.index(0).data()
     assert ("Hello world" in text and "ago" in text) or "on " in text
     assert model.roleNames()[Role.AuthorNameRole] == b"authorName"
+
+
+def test_streaming_coalesces_and_keeps_feed_order(qtbot: Any) -> None:
+    model = TimelineModel(now=lambda: NOW, coalesce_ms=40)
+    model.insert_newer(make_items(0, 5))
+    assert model.rowCount() == 5  # the first rows of an empty column go in at once
+    inserts: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserts.append((first, last)))
+    for i in range(5, 8):
+        model.insert_newer(make_items(i, 1))
+    assert model.rowCount() == 5 and not inserts
+    qtbot.waitUntil(lambda: model.rowCount() == 8)
+    assert inserts == [(0, 2)]  # one insert for the batch
+    # As if each arrival had been inserted on its own: the latest arrival on top.
+    assert model.ids()[:4] == [make_items(i, 1)[0].id for i in (7, 6, 5, 4)]
+
+
+def test_streaming_buffer_is_flushed_before_other_changes(qtbot: Any) -> None:
+    model = TimelineModel(now=lambda: NOW, coalesce_ms=10_000)
+    model.insert_newer(make_items(0, 3))
+    newer = make_items(3, 1)[0]
+    model.insert_newer([newer])
+    assert model.rowCount() == 3
+    edited = TimelineItem.of(dataclasses.replace(newer.status, content="<p>edited</p>"))
+    model.replace(edited)  # the feed's on_replace for a row still buffered
+    assert model.rowCount() == 4 and model.item(0) is edited
+    model.insert_newer(make_items(4, 1))
+    model.remove(make_items(4, 1)[0].id)
+    assert model.rowCount() == 4 and model.find(make_items(4, 1)[0].id) is None
+    model.insert_newer(make_items(5, 1))
+    assert make_items(5, 1)[0].id in model.ids()  # lookups see buffered arrivals
+
+
+def test_layout_key_at_matches_the_role(model: TimelineModel) -> None:
+    model.append_older(make_items(0, 5))
+    model.set_expanded(model.ids()[1])
+    for row in range(5):
+        assert model.layout_key_at(row) == model.index(row).data(Role.LayoutKeyRole)
+    assert model.layout_key_at(5) is None

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
+    QImage,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -50,11 +51,18 @@ from fedidesk.ui.postdocument import EmojiImages, PostDocument
 from fedidesk.ui.posticons import draw_icon
 from fedidesk.ui.postlayout import RADIUS, Fonts, PostLayout, build_layout
 from fedidesk.ui.reltime import now_utc, short_age
+from fedidesk.ui.timelinemodel import TimelineModel
 from fedidesk.ui.timelineroles import AUTHOR_ROLES, LAYOUT_ROLES, Role
 
 Index = QModelIndex | QPersistentModelIndex
 PixmapProvider = Callable[[str, QSize], QPixmap | None]
 _DROP_ROLES = LAYOUT_ROLES | frozenset(AUTHOR_ROLES)
+_LAYOUT_KEY = int(Role.LayoutKeyRole)
+_STATE_MASK = (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver
+               | QStyle.StateFlag.State_HasFocus)
+#: Blurhash decodes (32×32, pure Python, a few ms each) shared by every delegate.
+_BLURHASH_SIDE = 32
+_blurhashes: OrderedDict[str, QImage] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,8 @@ class PostDelegate(QStyledItemDelegate):
         media_provider: same shape, for media previews (``None`` paints the blurhash).
         now: clock for relative times.
         max_layouts: how many laid-out rows (with their documents) to keep.
+        max_cached_pixels: budget of the painted-row pixmaps (device pixels; about two
+            screens of one column).
 
     Signals:
         actionTriggered(str action, str item_id), linkActivated(str href, str item_id),
@@ -113,6 +123,7 @@ class PostDelegate(QStyledItemDelegate):
         media_provider: PixmapProvider | None = None,
         now: Callable[[], datetime] = now_utc,
         max_layouts: int = 120,
+        max_cached_pixels: int = 2 * 480 * 1200,
     ) -> None:
         super().__init__(parent)
         self.emoji_images = emoji_images if emoji_images is not None else EmojiImages()
@@ -120,9 +131,14 @@ class PostDelegate(QStyledItemDelegate):
         self.media_provider = media_provider
         self.now = now
         self.max_layouts = max_layouts
+        self.max_cached_pixels = max_cached_pixels
+        self.max_row_pixels = max_cached_pixels // 4
+        self._rows: OrderedDict[str, tuple[PostLayout, tuple[object, ...], QPixmap, float]] = (
+            OrderedDict())
+        self._row_pixels = 0.0
         self.layout_count = 0
         self._layouts: OrderedDict[str, tuple[tuple[object, ...], PostLayout]] = OrderedDict()
-        self._heights: dict[str, tuple[tuple[object, ...], int]] = {}
+        self._heights: dict[str, tuple[tuple[object, ...], int, QSize]] = {}
         self._fonts: tuple[str, Fonts] | None = None
         self._placeholders: OrderedDict[tuple[str, int, int], QPixmap] = OrderedDict()
         self._models: list[QObject] = []
@@ -140,11 +156,16 @@ class PostDelegate(QStyledItemDelegate):
         """Forget every cached layout and height (font or theme change)."""
         self._layouts.clear()
         self._heights.clear()
+        self._rows.clear()
+        self._row_pixels = 0.0
 
     def forget(self, item_id: str) -> None:
         """Forget the cached layout of one row."""
         self._layouts.pop(item_id, None)
         self._heights.pop(item_id, None)
+        row = self._rows.pop(item_id, None)
+        if row is not None:
+            self._row_pixels -= row[3]
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int]) -> None:
         if roles and not _DROP_ROLES.intersection(int(r) for r in roles):
@@ -179,7 +200,7 @@ class PostDelegate(QStyledItemDelegate):
         self.layout_count += 1
         layout = build_layout(index, width, fonts, self.emoji_images)
         self._layouts[item_id] = (key, layout)
-        self._heights[item_id] = (key, layout.height)
+        self._heights[item_id] = (key, layout.height, QSize(width, layout.height))
         while len(self._layouts) > self.max_layouts:
             self._layouts.popitem(last=False)
         return layout
@@ -193,22 +214,90 @@ class PostDelegate(QStyledItemDelegate):
         return max(200, rect.width() or 480)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        # QListView asks for every row on each relayout (every insert): the cached path
+        # avoids QVariant round trips (the model is asked directly) and builds nothing.
         width = self._width(option)
-        item_id, state = index.data(Role.LayoutKeyRole)
+        model = index.model()
+        if isinstance(model, TimelineModel):
+            key = model.layout_key_at(index.row())
+            if key is None:
+                return QSize(width, 0)
+            item_id, state = key
+        else:
+            item_id, state = index.data(_LAYOUT_KEY)
         cached = self._heights.get(item_id)
         if cached is not None and cached[0] == (width, state):
-            return QSize(width, cached[1])
+            return cached[2]
         font: QFont = option.font
-        return QSize(width, self.layout_for(index, width, font).height)
+        self.layout_for(index, width, font)
+        return self._heights[item_id][2]
 
     # --- painting --------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        # Rows are drawn once into a pixmap and blitted afterwards: inserting a post above
+        # shifts every visible row, which would otherwise repaint them all from scratch.
         rect: QRect = option.rect
         palette: QPalette = option.palette
         state: QStyle.StateFlag = option.state
         font: QFont = option.font
         lay = self.layout_for(index, rect.width(), font)
+        device = painter.device()
+        dpr = device.devicePixelRatioF() if device is not None else 1.0
+        area = rect.width() * rect.height() * dpr * dpr
+        if rect.isEmpty() or area > self.max_row_pixels:
+            self._paint_row(painter, option, index, lay)
+            return
+        item_id = str(index.data(Role.IdRole))
+        key = (rect.width(), rect.height(), dpr, (state & _STATE_MASK).value,
+               short_age(lay.time_at, self.now()) if lay.time_at is not None else "",
+               palette.cacheKey(), self._image_keys(lay))
+        cached = self._rows.get(item_id)
+        if cached is not None and cached[0] is lay and cached[1] == key:
+            self._rows.move_to_end(item_id)
+            painter.drawPixmap(rect.topLeft(), cached[2])
+            return
+        pixmap = QPixmap(max(1, round(rect.width() * dpr)), max(1, round(rect.height() * dpr)))
+        pixmap.setDevicePixelRatio(dpr)
+        pixmap.fill(palette.color(QPalette.ColorRole.Base))
+        inner = QPainter(pixmap)
+        inner.setFont(painter.font())
+        local = QStyleOptionViewItem(option)
+        local.rect = QRect(0, 0, rect.width(), rect.height())
+        self._paint_row(inner, local, index, lay)
+        inner.end()
+        if cached is not None:
+            self._row_pixels -= cached[3]
+        self._rows[item_id] = (lay, key, pixmap, area)
+        self._rows.move_to_end(item_id)
+        self._row_pixels += area
+        while self._row_pixels > self.max_cached_pixels and len(self._rows) > 1:
+            self._row_pixels -= self._rows.popitem(last=False)[1][3]
+        painter.drawPixmap(rect.topLeft(), pixmap)
+
+    def _image_keys(self, lay: PostLayout) -> tuple[int, ...]:
+        """Which remote images (avatar, media, card) a paint of ``lay`` would use now."""
+        keys: list[int] = []
+        provided: list[tuple[PixmapProvider | None, str | None, QRect | None]] = [
+            (self.avatar_provider, lay.avatar_url, lay.avatar_rect)]
+        if not lay.media_hidden:
+            provided.extend((self.media_provider, t.attachment.preview_url or t.attachment.url
+                             or "", t.rect) for t in lay.media)
+        if lay.card is not None and lay.card_image_rect is not None:
+            provided.append((self.media_provider, lay.card.image,
+                             lay.card_image_rect.adjusted(1, 1, 0, -1)))
+        for provider, url, r in provided:
+            if provider is None or not url or r is None:
+                continue
+            pixmap = provider(url, r.size())
+            keys.append(pixmap.cacheKey() if pixmap is not None and not pixmap.isNull() else 0)
+        return tuple(keys)
+
+    def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem, index: Index,
+                   lay: PostLayout) -> None:
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        state: QStyle.StateFlag = option.state
         painter.save()
         painter.translate(rect.topLeft())
         painter.setClipRect(QRect(0, 0, rect.width(), rect.height()))
@@ -331,7 +420,17 @@ class PostDelegate(QStyledItemDelegate):
         key = (blurhash, size.width(), size.height())
         pixmap = self._placeholders.get(key)
         if pixmap is None:
-            pixmap = QPixmap.fromImage(blurhash_image(blurhash, size.width(), size.height()))
+            small = _blurhashes.get(blurhash)
+            if small is None:
+                small = _blurhashes[blurhash] = blurhash_image(blurhash, _BLURHASH_SIDE,
+                                                               _BLURHASH_SIDE)
+                while len(_blurhashes) > 512:
+                    _blurhashes.popitem(last=False)
+            else:
+                _blurhashes.move_to_end(blurhash)
+            pixmap = QPixmap.fromImage(small.scaled(
+                max(1, size.width()), max(1, size.height()),
+                Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation))
             self._placeholders[key] = pixmap
             while len(self._placeholders) > 256:
                 self._placeholders.popitem(last=False)

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import math
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -46,12 +49,34 @@ from fedidesk.ui.timelineroles import (
 )
 
 DEFAULT_MAX_ROWS = 5000
+#: Streaming arrivals of one column are inserted together at most this often (ms): one
+#: relayout per batch instead of one per event (QListView re-measures every row on insert).
+STREAM_COALESCE_MS = 250
+#: Sanitized content shared by every model (a post shown in several columns, a row trimmed
+#: and fetched again): keyed by the raw HTML, which fully determines the result.
+_SANITIZED_MAX = 4096
+#: Time of the last coalesced streaming insert of any model (see ``_flush_due``).
+_FRAME_S = 0.016
+_stream_gate = [0.0]
+_sanitized: OrderedDict[str, SafeContent] = OrderedDict()
 Index = QModelIndex | QPersistentModelIndex
 Loader = Callable[[], object]
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
 _TEXT_ROLES = (int(Role.PlainTextRole), _DISPLAY, _ACCESSIBLE)
+
+
+def sanitized(html: str) -> SafeContent:
+    """``sanitize(html)``, computed once per distinct HTML (a bounded, process-wide LRU)."""
+    safe = _sanitized.get(html)
+    if safe is None:
+        safe = _sanitized[html] = sanitize(html)
+        if len(_sanitized) > _SANITIZED_MAX:
+            _sanitized.popitem(last=False)
+    else:
+        _sanitized.move_to_end(html)
+    return safe
 
 
 def filter_match(status: Status | None, context: str | None) -> tuple[str, str] | None:
@@ -91,7 +116,12 @@ class TimelineModel(QAbstractListModel):
         filter_context: "home", "notifications", "public", "thread" or "account".
         now: clock for relative times in the screen-reader text.
         coalesce_ms: when > 0, ``insert_newer`` batches arrivals for that long before
-            inserting (streaming: one relayout per batch instead of per event).
+            inserting (streaming: one relayout per batch instead of per event). The first
+            rows of an empty model go in at once; any other change (``append_older``,
+            ``replace``, ``remove``, gaps, ``ids``/``find``) inserts what is buffered first,
+            so the order of the feed's callbacks is kept.
+        streaming: a deck column fed by a stream: ``coalesce_ms`` defaults to
+            ``STREAM_COALESCE_MS``.
 
     Signals:
         loadingChanged(bool): a ``load_older`` started/finished.
@@ -110,9 +140,12 @@ class TimelineModel(QAbstractListModel):
         filter_context: str | None = None,
         now: Callable[[], datetime] = now_utc,
         coalesce_ms: int = 0,
+        streaming: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        if streaming and coalesce_ms <= 0:
+            coalesce_ms = STREAM_COALESCE_MS
         self.identities = identities if identities is not None else IdentityCache(self)
         self.identities.accountChanged.connect(self._on_account_changed)
         self.loader = loader
@@ -120,6 +153,7 @@ class TimelineModel(QAbstractListModel):
         self.filter_context = filter_context
         self.now = now
         self._rows: list[Row] = []
+        self._ids: list[str] = []  # row ids, parallel to _rows (``Row.id`` may be computed)
         self._by_id: dict[str, Row] = {}
         self._row_of: dict[str, int] | None = None
         self._derived: dict[str, _Derived] = {}
@@ -132,11 +166,11 @@ class TimelineModel(QAbstractListModel):
         self._at_end = False
         self._task: asyncio.Future[Any] | None = None
         self._getters = self._build_getters()
-        self._pending: list[Row] = []
+        self._pending: list[Sequence[Row]] = []  # arrivals, oldest first
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(max(0, coalesce_ms))
-        self._flush_timer.timeout.connect(self.flush)
+        self._flush_timer.timeout.connect(self._flush_due)
         self.coalesce_ms = coalesce_ms
 
     # --- Qt model API ----------------------------------------------------------------------
@@ -243,11 +277,25 @@ class TimelineModel(QAbstractListModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def find(self, item_id: str) -> Row | None:
-        """The row object with id ``item_id``."""
+        """The row object with id ``item_id`` (buffered arrivals are inserted first)."""
+        if self._pending:
+            self.flush()
         return self._by_id.get(item_id)
 
+    def layout_key_at(self, row: int) -> tuple[str, tuple[object, ...]] | None:
+        """``LayoutKeyRole`` of ``row`` without a trip through ``QVariant`` (delegate hot path)."""
+        ids = self._ids
+        if not 0 <= row < len(ids):
+            return None
+        rid = ids[row]
+        if not (self._expanded or self._revealed or self._versions or self._gaps_loading):
+            return (rid, _PLAIN_STATE)
+        return (rid, (rid in self._expanded, rid in self._revealed, self._versions.get(rid, 0),
+                      rid in self._gaps_loading))
+
     def ids(self) -> list[str]:
-        """All row ids, top to bottom."""
+        """All row ids, top to bottom (buffered arrivals are inserted first)."""
+        self.flush()
         return [row.id for row in self._rows]
 
     def newer_count_since(self, anchor_id: str) -> int:
@@ -275,19 +323,39 @@ class TimelineModel(QAbstractListModel):
 
     def insert_newer(self, items: Sequence[Row]) -> None:
         """Add newer items (feed ``on_insert_newer``) above the current ones."""
-        if self.coalesce_ms > 0:
-            self._pending.extend(items)
+        if self.coalesce_ms > 0 and (self._rows or self._pending):
+            self._pending.append(items)
+            for item in items:
+                # Sanitize now, spread over the arrivals, rather than all in the frame that
+                # inserts and lays out the batch (the result waits in the shared cache).
+                status = status_of(item)
+                if status is not None and status.original.content:
+                    sanitized(status.original.content)
             if not self._flush_timer.isActive():
-                self._flush_timer.start()
+                self._flush_timer.start(self.coalesce_ms)
             return
         self._insert_newer_now(items)
 
+    def _flush_due(self) -> None:
+        # One streaming batch per frame across all models: the relayout and repaint of two
+        # columns never land in the same event-loop pass (the deck would stall for both).
+        now = time.monotonic()
+        wait = _stream_gate[0] + _FRAME_S - now
+        if wait > 0:
+            self._flush_timer.start(max(1, math.ceil(wait * 1000)))
+            return
+        _stream_gate[0] = now
+        self.flush()
+
     def flush(self) -> None:
         """Insert the newer items buffered by ``coalesce_ms`` now."""
+        if not self._pending:
+            return
         self._flush_timer.stop()
-        pending, self._pending = self._pending, []
-        if pending:
-            self._insert_newer_now(pending)
+        # Each arrival is newest first and later arrivals are newer: latest arrival on top,
+        # exactly as if every arrival had been inserted on its own.
+        batches, self._pending = self._pending, []
+        self._insert_newer_now([row for batch in reversed(batches) for row in batch])
 
     def _insert_newer_now(self, items: Sequence[Row]) -> None:
         # The feed delivers newest first; the order given is kept (no re-sorting).
@@ -301,6 +369,7 @@ class TimelineModel(QAbstractListModel):
 
         Thread views pass ancestors → post → descendants; the order is theirs to choose.
         """
+        self.flush()
         fresh = self._accept(items)
         if fresh:
             self._insert_block(len(self._rows), fresh)
@@ -308,6 +377,7 @@ class TimelineModel(QAbstractListModel):
 
     def insert_gap(self, gap: Row) -> None:
         """Insert a "load missing posts" row at its place by ``sort_id`` (feed ``on_gap``)."""
+        self.flush()
         if gap.id in self._by_id:
             self.replace(gap)
             return
@@ -324,6 +394,7 @@ class TimelineModel(QAbstractListModel):
 
     def gap_filled(self, gap: Row, items: Sequence[Row], rest: Row | None) -> None:
         """Feed ``on_gap_filled``: replace ``gap`` by ``items`` (and a smaller gap ``rest``)."""
+        self.flush()
         row = self.row_of(gap.id)
         if row < 0:
             self.insert_newer(items)
@@ -339,6 +410,7 @@ class TimelineModel(QAbstractListModel):
     def _insert_block(self, at: int, rows: list[Row]) -> None:
         self.beginInsertRows(QModelIndex(), at, at + len(rows) - 1)
         self._rows[at:at] = rows
+        self._ids[at:at] = [row.id for row in rows]
         for row in rows:
             self._register(row)
         self._row_of = None
@@ -389,17 +461,21 @@ class TimelineModel(QAbstractListModel):
         self.beginRemoveRows(QModelIndex(), first, first + count - 1)
         removed = self._rows[first:first + count]
         del self._rows[first:first + count]
+        del self._ids[first:first + count]
         for row in removed:
             self._unregister(row)
         self._row_of = None
         self.endRemoveRows()
 
     def clear(self) -> None:
-        """Drop every row."""
+        """Drop every row (and the buffered arrivals)."""
+        self._flush_timer.stop()
+        self._pending = []
         self.beginResetModel()
         for row in self._rows:
             self._unregister(row)
         self._rows.clear()
+        self._ids.clear()
         self._row_of = None
         self._at_end = False
         self.endResetModel()
@@ -408,7 +484,7 @@ class TimelineModel(QAbstractListModel):
 
     def remove(self, item_id: str) -> bool:
         """Remove ``item_id`` (deleted status, filled gap; feed ``on_remove``)."""
-        self._pending = [p for p in self._pending if p.id != item_id]
+        self.flush()
         row = self.row_of(item_id)
         if row < 0:
             return False
@@ -417,6 +493,7 @@ class TimelineModel(QAbstractListModel):
 
     def replace(self, item: Row) -> None:
         """Swap in a newer version of a row; ``dataChanged`` names only the changed roles."""
+        self.flush()
         row = self.row_of(item.id)
         if row < 0:
             return
@@ -543,7 +620,7 @@ class TimelineModel(QAbstractListModel):
             return None
         derived = self._derived_of(row)
         if derived.content is None:
-            derived.content = sanitize(status.original.content)
+            derived.content = sanitized(status.original.content)
         return derived.content
 
     def author(self, row: Row) -> Account | None:
@@ -691,6 +768,7 @@ class TimelineModel(QAbstractListModel):
         return g
 
 
+_PLAIN_STATE = (False, False, 0, False)
 _LAYOUT_SNAPSHOT = (
     int(Role.ContentRole), int(Role.SpoilerRole), int(Role.MediaRole), int(Role.PollRole),
     int(Role.CardRole), int(Role.FilterRole), int(Role.EditedRole), int(Role.QuoteRole),

@@ -1,6 +1,6 @@
 """``TimelineView``: the ``QListView`` of one deck column.
 
-Pixel scrolling, non-uniform rows laid out in batches, and a scroll anchor: when rows are
+Pixel scrolling, non-uniform rows laid out in one pass, and a scroll anchor: when rows are
 inserted above what the user is reading, the top visible post stays where it was and the
 "N new posts" count grows instead (``newPostsCountChanged``). j/k move between posts, Enter
 opens the thread, clicks are routed to the delegate's hit targets.
@@ -19,7 +19,13 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QListView,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from fedidesk.ui.postdelegate import PostDelegate
 from fedidesk.ui.timelinemodel import TimelineModel
@@ -51,8 +57,13 @@ class TimelineView(QListView):
         self.setUniformItemSizes(False)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(1000)
+        # Row layouts are cached per viewport width: a scroll bar that appears with the
+        # first screenful of rows would change the width and re-lay out every row.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        # One pass: QListView paints nothing while a batched layout is still running, and
+        # streaming inserts would restart it before it ever finishes. A relayout only asks
+        # for cached heights (a few µs a row); rows are laid out once, when first measured.
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -107,7 +118,19 @@ class TimelineView(QListView):
     def rowsInserted(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int,
                      ) -> None:
         super().rowsInserted(parent, start, end)
+        self._measure(start, end)
         self._restore_anchor()
+
+    def _measure(self, start: int, end: int) -> None:
+        # Lay out the new rows now (in the event-loop pass of the insert) so the relayout
+        # QListView runs next only reads cached heights: two short stalls, not one long one.
+        if not self.isVisible() or end - start >= 64:
+            return
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        model = self.model()
+        for row in range(start, end + 1):
+            self.post_delegate.sizeHint(option, model.index(row, 0))
 
     def _about_to_remove(self, parent: QModelIndex, first: int, last: int) -> None:
         self._removing = True
@@ -155,11 +178,10 @@ class TimelineView(QListView):
         model = self.timeline()
         if model is None or self._anchor is not None:
             return
-        self.executeDelayedItemsLayout()
-        top = self.indexAt(QPoint(4, 1))
         if self.verticalScrollBar().value() == 0 and model.rowCount():
+            # At the top (the streaming case): no geometry needed, so no forced relayout.
             self._seen_id = str(model.index(0).data(Role.IdRole))
-        elif top.isValid():
+        elif (top := self._top_index()).isValid():
             seen_row = model.row_of(self._seen_id) if self._seen_id else -1
             if seen_row < 0 or top.row() < seen_row:
                 self._seen_id = str(top.data(Role.IdRole))
@@ -167,6 +189,10 @@ class TimelineView(QListView):
         if count != self._new_count:
             self._new_count = count
             self.newPostsCountChanged.emit(count)
+
+    def _top_index(self) -> QModelIndex:
+        self.executeDelayedItemsLayout()
+        return self.indexAt(QPoint(4, 1))
 
     def scroll_to_newest(self) -> None:
         """Jump to the top (the "N new posts" bar's action)."""
