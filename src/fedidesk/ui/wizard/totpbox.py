@@ -1,0 +1,140 @@
+"""The optional authenticator on this computer: paste the secret, verify, show live codes."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fedidesk.core import totp
+from fedidesk.core.errors import FedideskError
+from fedidesk.ui.wizard.base import Shared, error_text, label
+
+
+class AuthenticatorBox(QGroupBox):
+    """Secret in, phone's code checked, live code out; the seed goes only to the keyring.
+
+    Signals:
+        changed(): a (non-secret) value changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, shared: Shared, parent: QWidget | None = None) -> None:
+        super().__init__("Optional: an authenticator on this computer", parent)
+        self.shared = shared
+        self.secret: totp.TotpSecret | None = None
+        self.setObjectName("authenticatorBox")
+        self.setCheckable(True)
+        self.setChecked(False)
+        warning = label(f"<i>{html.escape(totp.WEAKER_WARNING)}</i>", name="weakerWarning")
+        self.secret_edit = QLineEdit()
+        self.secret_edit.setObjectName("totpSecret")
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret_edit.setPlaceholderText("Paste the plain-text secret or an otpauth:// link")
+        self.code_edit = QLineEdit()
+        self.code_edit.setObjectName("totpCode")
+        self.code_edit.setPlaceholderText("Code your phone shows now")
+        self.code_edit.setMaximumWidth(200)
+        self.verify_button = QPushButton("Verify and keep")
+        self.verify_button.setObjectName("totpVerify")
+        self.verify_button.clicked.connect(self.verify)
+        row = QHBoxLayout()
+        row.addWidget(self.code_edit)
+        row.addWidget(self.verify_button)
+        row.addStretch(1)
+        self.result = label(name="totpResult")
+        self.live_code = QLabel()
+        self.live_code.setObjectName("totpLiveCode")
+        self.live_code.setStyleSheet("font-size: 22pt; font-family: monospace")
+        self.countdown = QProgressBar()
+        self.countdown.setObjectName("totpCountdown")
+        self.countdown.setRange(0, totp.PERIOD)
+        self.countdown.setFormat("%v s")
+        self.countdown.setMaximumWidth(180)
+        live = QHBoxLayout()
+        live.addWidget(self.live_code)
+        live.addWidget(self.countdown)
+        live.addStretch(1)
+        self.live = QWidget()
+        self.live.setLayout(live)
+        self.live.hide()
+        reminder = label(f"<b>Recovery codes.</b> {html.escape(totp.RECOVERY_REMINDER)}",
+                         name="recoveryReminder")
+        layout = QVBoxLayout(self)
+        layout.addWidget(warning)
+        layout.addWidget(self.secret_edit)
+        layout.addLayout(row)
+        layout.addWidget(self.result)
+        layout.addWidget(self.live)
+        layout.addWidget(reminder)
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+        self.toggled.connect(lambda _on: self.changed.emit())
+
+    def entered(self) -> None:
+        handle = self.shared.state.handle
+        if handle and self.secret is None:
+            try:
+                self.secret = totp.load(self.shared.ctx.secrets, handle)
+            except FedideskError:
+                self.secret = None
+            if self.secret is not None:
+                self.setChecked(True)
+                self._show_live()
+
+    def verify(self) -> None:
+        try:
+            secret = totp.parse_secret(self.secret_edit.text())
+        except FedideskError as exc:
+            self.result.setText(f"<span style='color:#c00'>{html.escape(error_text(exc))}"
+                                "</span>")
+            return
+        check = totp.verify(secret, self.code_edit.text())
+        if not check.ok:
+            self.result.setText(f"<span style='color:#c00'>{html.escape(check.message)}</span>")
+            return
+        self.secret = secret
+        self.secret_edit.clear()
+        stored = ""
+        handle = self.shared.state.handle
+        if handle:
+            try:
+                totp.store(self.shared.ctx.secrets, handle, secret)
+                stored = " The secret is kept in your system keyring."
+            except FedideskError as exc:
+                stored = f" It could not be saved: {error_text(exc)}"
+        self.result.setText(f"<span style='color:#080'>The code is correct.{html.escape(stored)}"
+                            "</span>")
+        self._show_live()
+
+    def _show_live(self) -> None:
+        self.live.show()
+        self.tick()
+        self.timer.start()
+
+    def tick(self) -> None:
+        if self.secret is None:
+            self.timer.stop()
+            return
+        code, left = totp.current_code(self.secret)
+        self.live_code.setText(f"{code[:3]} {code[3:]}")
+        self.countdown.setValue(left)
+
+    def values(self) -> dict[str, Any]:
+        return {"local_authenticator": self.isChecked()}
+
+    def restore(self, values: dict[str, Any]) -> None:
+        self.setChecked(bool(values.get("local_authenticator")))
