@@ -209,7 +209,13 @@ def build_layout(index: Index, width: int, fonts: Fonts, images: EmojiImages) ->
     header = ""
     if note_type and note_account is not None:
         what = NOTIFICATION_TEXT.get(note_type, note_type.replace("_", " "))
-        header = what if note_type == "poll" else f"{note_account.name} {what}"
+        row = index.data(Role.ItemRole)
+        entity = getattr(row, "entity", None)
+        others = int(getattr(entity, "notifications_count", 1) or 1) - 1
+        who = note_account.name
+        if others > 0:  # a grouped notification (Mastodon 4.3+)
+            who += f" and {others} other{'s' if others != 1 else ''}"
+        header = what if note_type == "poll" else f"{who} {what}"
         lay.header_icon = {"favourite": "favourite", "reblog": "boost", "follow": "follow",
                            "mention": "reply"}.get(note_type, "bell")
     elif booster is not None:
