@@ -17,6 +17,7 @@ from typing import Any
 
 from fedidesk import __version__
 from fedidesk.cli import contacts as contacts_cli
+from fedidesk.cli import migrate as migrate_cli
 from fedidesk.cli import onboarding
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.auth.login import browser_login, token_login
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="machine-readable output")
     onboarding.add_parsers(sub)  # servers, links (cli/onboarding.py)
     contacts_cli.add_parser(sub)  # contacts scan (cli/contacts.py)
+    migrate_cli.add_parser(sub)  # migrate export (cli/migrate.py)
     return parser
 
 
@@ -82,6 +84,8 @@ def run(argv: list[str]) -> int:
         return _guard(lambda: asyncio.run(onboarding.COMMANDS[args.command](args)))
     if args.command == "contacts":  # cli/contacts.py
         return _guard(lambda: contacts_cli.run(args))
+    if args.command == "migrate":  # cli/migrate.py
+        return _guard(lambda: migrate_cli.run(args))
     return _guard(lambda: asyncio.run(_with_context(args, COMMANDS[args.command])))
 
 

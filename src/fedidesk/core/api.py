@@ -8,6 +8,7 @@ Entity methods are thin: a path, parameters and the entity class to build.
 
 from __future__ import annotations
 
+import copy
 import json as jsonlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -194,6 +195,13 @@ class MastodonApi:
         self.governor = governor or governor_for(self.base_url, token, clock=self.clock)
         self._sender = Sender(self.client, self.governor, policy or RetryPolicy(), self.clock)
         self._bridge: MastodonPyBridge | None = None
+        self.priority: Priority = USER  # what request() uses unless told otherwise
+
+    def background(self) -> MastodonApi:
+        """A view sharing client and budget whose requests default to ``BACKGROUND``."""
+        view = copy.copy(self)
+        view.priority, view._owns_client, view._bridge = Priority.BACKGROUND, False, None
+        return view
 
     async def aclose(self) -> None:
         """Close the HTTP client if we created it, and the Mastodon.py worker pool."""
@@ -220,7 +228,7 @@ class MastodonApi:
         data: Mapping[str, Any] | None = None,
         files: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
-        priority: Priority = USER,
+        priority: Priority | None = None,
     ) -> httpx.Response:
         """Send one API request; returns the 2xx response or raises a mapped error."""
         headers = {}
@@ -232,7 +240,7 @@ class MastodonApi:
             method.upper(), self.base_url + path, params=tuple(encode_params(params)), json=json,
             data=data, files=files, headers=headers,
         )
-        response = await send(self._sender, request, priority=priority)
+        response = await send(self._sender, request, priority=priority or self.priority)
         if not response.is_success:
             raise map_error(response)
         return response
@@ -258,7 +266,7 @@ class MastodonApi:
 
     async def get_page(
         self, path: str, entity: type[T] | Callable[[Any], T], params: Params | None = None,
-        *, priority: Priority = USER,
+        *, priority: Priority | None = None,
     ) -> Page[T]:
         """GET one page of a list endpoint, with ``Link`` cursors."""
         response = await self.request("GET", path, params=params, priority=priority)
@@ -272,7 +280,7 @@ class MastodonApi:
     async def paginate(
         self, path: str, entity_cls: type[T] | Callable[[Any], T],
         params: Params | None = None, max_pages: int | None = None,
-        *, priority: Priority = USER,
+        *, priority: Priority | None = None,
     ) -> AsyncIterator[list[T]]:
         """Yield pages following ``rel=next`` until the end or ``max_pages``."""
         base = {k: v for k, v in (params or {}).items() if k not in PAGING_KEYS}
@@ -304,6 +312,16 @@ class MastodonApi:
     async def lookup(self, acct: str) -> Account:
         return await self._one(Account, "GET", "/api/v1/accounts/lookup",
                                params={"acct": acct.lstrip("@")})
+
+    async def following(self, account_id: str, **paging: Unpack[Paging]) -> Page[Account]:
+        return await self.get_page(f"/api/v1/accounts/{account_id}/following", Account,
+                                   dict(paging))
+
+    async def endorsements(self, **paging: Unpack[Paging]) -> Page[Account]:
+        return await self.get_page("/api/v1/endorsements", Account, dict(paging))
+
+    async def featured_tags(self) -> list[Json]:
+        return cast(list[Json], await self.get_json("/api/v1/featured_tags"))
 
     async def relationships(self, ids: Sequence[str]) -> list[Relationship]:
         return await self._many(Relationship, "/api/v1/accounts/relationships",
