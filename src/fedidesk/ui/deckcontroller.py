@@ -26,12 +26,14 @@ from fedidesk.core.timelinecache import TimelineCache
 from fedidesk.ui.actions import StatusActions
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.column import ColumnWidget
+from fedidesk.ui.emojiloader import EmojiLoader
 from fedidesk.ui.identities import IdentityCache
 from fedidesk.ui.imagecache import RemoteImages
 from fedidesk.ui.links import LinkRouter, open_external
 from fedidesk.ui.mediaviewer import MediaViewer
 from fedidesk.ui.notifier import Notifier
 from fedidesk.ui.postdelegate import PostDelegate
+from fedidesk.ui.postdocument import EmojiImages
 from fedidesk.ui.postmenu import PostActions
 from fedidesk.ui.timelinemodel import TimelineModel
 from fedidesk.ui.timelineview import TimelineView
@@ -89,6 +91,8 @@ class DeckController(QObject):
             lambda scheme: self.message.emit(f"fedidesk does not open {scheme} links."))
         self.images.imageReady.connect(lambda _url: self._repaint())
         self.notifier = Notifier(ctx.settings, parent=self)
+        self.emoji_images = EmojiImages()
+        self.emoji = EmojiLoader(self.fetcher, self.emoji_images, self)
         self.wake = WakeWatch(parent=self)
         self.wake.woke.connect(lambda _s: self.resume_all())
         self.wake.online.connect(self.resume_all)
@@ -122,9 +126,11 @@ class DeckController(QObject):
         model = TimelineModel(self.identities(spec.account), streaming=True,
                               filter_context=FILTER_CONTEXT.get(spec.kind.value, "public"))
         delegate = PostDelegate(avatar_provider=self.images.provider,
-                                media_provider=self.images.media_provider)
+                                media_provider=self.images.media_provider,
+                                emoji_images=self.emoji_images)
         view = TimelineView(delegate=delegate)
         view.setModel(model)
+        self.emoji.attach(model, delegate)
         view.setAccessibleName(f"{spec.display_title} posts")
         column = ColumnWidget(spec, model, view)
         delegate.setParent(column)
