@@ -19,12 +19,12 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import httpx
 
 from fedidesk.core.accounts import AccountEntry, AccountManager
-from fedidesk.core.api import MastodonApi
+from fedidesk.core.api import MastodonApi, map_error
 from fedidesk.core.auth.login import make_handle
 from fedidesk.core.auth.oauth import (
     DEFAULT_REDIRECTS,
@@ -176,6 +176,8 @@ def password_strength(pw: str) -> Strength:
     if len(pw) >= 12:
         score += 1
     if len(pw) >= 16:
+        score += 1
+    if len(pw) >= 20:  # a passphrase of a few words is strong without symbols
         score += 1
     classes = _classes(pw)
     if classes >= 3:
@@ -401,26 +403,22 @@ async def sign_up(base_url: str, form: SignupForm, *,
     register_secret(form.password)
     async with _client(client) as http:
         _app, token = await app_token(base, apps=apps, client=http)
-        api = MastodonApi(base, token, client=http)
+        # Sent once, straight through httpx: no automatic waits or re-sends (5 sign-ups
+        # per 30 minutes per IP; a blind re-POST could create the account twice).
         try:
-            response = await api.request("POST", "/api/v1/accounts", data=form.to_params())
-        except ValidationError as exc:
-            fields = field_messages(exc.details)
-            raise SignupError("The server did not accept some of the details."
-                              if fields else exc.user_message,
-                              field_errors=fields, detail=exc.detail) from exc
-        except ForbiddenError as exc:
-            raise closed_error(_host(base), exc.server_error) from exc
-        except RateLimitedError as exc:
-            raise SignupError("Too many sign-ups from your network in a short time. Try again "
-                              "in about 30 minutes.", retry_after=exc.reset_at,
-                              detail=exc.detail) from exc
-        except (NotFoundError, NotSupportedError) as exc:
-            raise SignupError(f"{_host(base)} does not support signing up from an app. Sign up "
-                              "on its website, then sign in.", detail=exc.detail) from exc
-        finally:
-            await api.aclose()
-    data = response.json()
+            response = await http.post(f"{base}/api/v1/accounts", data=form.to_params(),
+                                       headers={"Authorization": f"Bearer {token}"})
+        except httpx.HTTPError as exc:
+            raise SignupError(
+                f"{_host(base)} did not answer, so fedidesk cannot tell whether the account "
+                "was created. Check your e-mail for a confirmation message before trying "
+                "again.", detail=type(exc).__name__) from exc
+    if not response.is_success:
+        _raise_signup_error(base, map_error(response))
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
     user_token = data.get("access_token") if isinstance(data, dict) else None
     if not isinstance(user_token, str) or not user_token:
         raise SignupError("The server created no sign-in for the new account.",
@@ -430,6 +428,24 @@ async def sign_up(base_url: str, form: SignupForm, *,
     return SignupResult(user_token, confirmation_pending=True,
                         approval_pending=bool(registrations and registrations.approval_required),
                         base_url=base, scope=str(data.get("scope", "")))
+
+
+def _raise_signup_error(base: str, exc: ApiError) -> NoReturn:
+    if isinstance(exc, ValidationError):
+        fields = field_messages(exc.details)
+        raise SignupError("The server did not accept some of the details."
+                          if fields else exc.user_message,
+                          field_errors=fields, detail=exc.detail) from exc
+    if isinstance(exc, ForbiddenError):
+        raise closed_error(_host(base), exc.server_error) from exc
+    if isinstance(exc, RateLimitedError):
+        raise SignupError("Too many sign-ups from your network in a short time. Try again "
+                          "in about 30 minutes.", retry_after=exc.reset_at,
+                          detail=exc.detail) from exc
+    if isinstance(exc, NotFoundError | NotSupportedError):
+        raise SignupError(f"{_host(base)} does not support signing up from an app. Sign up "
+                          "on its website, then sign in.", detail=exc.detail) from exc
+    raise SignupError(exc.user_message, detail=exc.detail) from exc
 
 
 async def resend_confirmation(base_url: str, token: str, email: str | None = None, *,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -241,8 +241,13 @@ def reasons_for(item: dict[str, Any]) -> tuple[str, ...]:
 
 
 async def people_suggestions(api: MastodonApi, *, limit: int = 40,
-                             directory_when_empty: bool = True) -> list[PersonSuggestion]:
-    """v2 suggestions with reasons; else v1; else (or when empty) the local directory."""
+                             directory_when_empty: bool = True,
+                             exclude_ids: Collection[str] = ()) -> list[PersonSuggestion]:
+    """v2 suggestions with reasons; else v1; else (or when empty) the local directory.
+
+    ``exclude_ids`` (the person's own id, accounts already followed) are left out of the
+    directory fallback, which, unlike suggestions, does not know who is asking.
+    """
     out: list[PersonSuggestion] = []
     try:
         data = await api.get_json("/api/v2/suggestions", {"limit": limit})
@@ -259,7 +264,9 @@ async def people_suggestions(api: MastodonApi, *, limit: int = 40,
     if out or not directory_when_empty:
         return out
     accounts = await api.directory(limit=min(limit, 80), order="active", local=True)
-    return [PersonSuggestion(a, (DIRECTORY_REASON,), "directory") for a in accounts]
+    skip = set(exclude_ids)
+    return [PersonSuggestion(a, (DIRECTORY_REASON,), "directory") for a in accounts
+            if a.id not in skip]
 
 
 __all__ = ["TOPIC_PACKS", "FollowLimitError", "PersonSuggestion", "TagSuggestion", "TopicPack",
