@@ -1,0 +1,183 @@
+"""``fedidesk migrate import | status | verify``: bring an export into the new account.
+
+``fedidesk migrate import --account NEW --from DIR [--dry-run] [--only follows,lists,…]
+[--json]`` plans (and unless ``--dry-run`` runs) a merge-only import of DIR: our export
+folder or the files of Mastodon's web export. It can be interrupted and run again; it
+continues where it stopped and never sends a follow twice.
+``fedidesk migrate status [--account NEW]`` lists import jobs and their row states.
+``fedidesk migrate verify --account NEW --from DIR`` compares the export with the new
+account and writes ``import-report.json`` and ``import-report.txt`` into DIR.
+
+Progress goes to stderr; the plan, summary or report (or JSON) to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any
+
+from fedidesk.core.context import AppContext
+from fedidesk.core.migration.assistant import ImportOutcome, import_folder, parse_only
+from fedidesk.core.migration.importer import ImportProgress, hhmm
+from fedidesk.core.migration.importjournal import ImportJournal
+from fedidesk.core.migration.plan import CATEGORIES, SERVER
+from fedidesk.core.migration.verify import REPORT_JSON, REPORT_TEXT, verify
+
+COMMANDS = ("import", "status", "verify")
+
+
+def _only(text: str) -> tuple[str, ...]:
+    try:
+        names = parse_only(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    if not names:
+        raise argparse.ArgumentTypeError("empty list")
+    return names
+
+
+def _actions(sub: Any) -> Any:
+    """The ``migrate`` group's sub-commands (created by ``cli/migrate.py``)."""
+    migrate = sub.choices["migrate"]
+    return next(a for a in migrate._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def add_parsers(sub: Any) -> None:
+    """Add ``import``, ``status`` and ``verify`` to the existing ``migrate`` group."""
+    actions = _actions(sub)
+    imp = actions.add_parser(
+        "import", help="import an export folder into the new account (merge only)",
+        description="Add follows, hashtags, mutes, blocks, domain blocks, lists, bookmarks "
+        "and filters from DIR to the account. Never removes anything. Run it again to "
+        "continue an interrupted import.")
+    imp.add_argument("--account", required=True, metavar="NEW",
+                     help="the signed-in account to import into (user@server)")
+    imp.add_argument("--from", required=True, dest="source", metavar="DIR",
+                     help="our export folder, or a folder with Mastodon's export files")
+    imp.add_argument("--dry-run", action="store_true", help="only show what would change")
+    imp.add_argument("--only", type=_only, metavar="LIST",
+                     help="comma-separated subset of: " + ",".join(CATEGORIES))
+    imp.add_argument("--json", action="store_true", help="machine-readable output")
+    status = actions.add_parser("status", help="show import jobs and how far they got")
+    status.add_argument("--account", metavar="NEW", help="only this account's jobs")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    ver = actions.add_parser("verify", help="compare an export with the new account")
+    ver.add_argument("--account", required=True, metavar="NEW")
+    ver.add_argument("--from", required=True, dest="source", metavar="DIR")
+    ver.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one of ``COMMANDS`` (called inside the main CLI's error guard)."""
+    return asyncio.run(_main(args))
+
+
+async def _main(args: argparse.Namespace) -> int:
+    ctx = AppContext.create(args.profile_dir, allow_session_only=args.session_only)
+    try:
+        if args.migrate_command == "status":
+            return _status(args, ImportJournal(ctx.db))
+        entry = ctx.accounts.get(args.account)
+        api = ctx.accounts.api(entry.handle)
+        if args.migrate_command == "verify":
+            report = await verify(api, args.source, account=entry.handle,
+                                  journal=ImportJournal(ctx.db))
+            print(json.dumps(report.to_json(), indent=2, ensure_ascii=False) if args.json
+                  else report.to_text(), end="" if not args.json else "\n")
+            _warn(f"Saved {REPORT_JSON} and {REPORT_TEXT} in {args.source}.")
+            return 0 if all(i.status == "arrived" for i in report.items) else 1
+        outcome = await import_folder(api, ctx.db, entry.handle, args.source, only=args.only,
+                                      dry_run=args.dry_run, progress=_progress)
+    finally:
+        await ctx.aclose()
+    _print(outcome, as_json=args.json)
+    return 0
+
+
+def _warn(message: str) -> None:
+    print(f"fedidesk: {message}", file=sys.stderr)
+
+
+def _progress(event: ImportProgress) -> None:
+    if event.message:
+        _warn(event.message)
+    elif event.state not in ("pending", "resolved") or event.reason:
+        item = event.item.replace("\t", " → ")
+        reason = f" ({event.reason})" if event.reason else ""
+        print(f"[{event.done}/{event.total}] {event.category}: {item}: {event.state}{reason}",
+              file=sys.stderr)
+
+
+def _json(outcome: ImportOutcome) -> dict[str, Any]:
+    plan, summary = outcome.plan, outcome.summary
+    data: dict[str, Any] = {
+        "account": plan.account, "source": str(plan.source.directory),
+        "follow_path": plan.follow_path, "following_limit": plan.following_limit,
+        "following_count": plan.following_count, "follow_budget_left": plan.budget_left,
+        "warnings": plan.warnings, "problems": plan.source.problems, "plan": {
+            name: {part: [{"item": i.item, "note": i.note} for i in getattr(cat, part)]
+                   for part in ("to_add", "already_there", "unresolvable", "deferred")}
+            for name, cat in plan.categories.items()}}
+    if summary is not None:
+        data["result"] = {"job": summary.job_id, "counts": summary.counts,
+                          "writes": summary.writes, "open_rows": summary.open_rows,
+                          "cancelled": summary.cancelled, "resumes_at": summary.resumes_at,
+                          "notes": summary.notes}
+    return data
+
+
+def _print(outcome: ImportOutcome, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(_json(outcome), indent=2, ensure_ascii=False))
+        return
+    plan, summary = outcome.plan, outcome.summary
+    print(("Plan" if summary is None else "Import") + f" for {plan.account} from "
+          f"{plan.source.directory} (merge only: nothing is removed):")
+    for name, counts in plan.summary().items():
+        parts = [f"+{counts['to_add']} to add", f"{counts['already_there']} already there"]
+        parts += [f"{counts[k]} {k.replace('_', ' ')}" for k in
+                  ("unresolvable", "deferred", "finished") if counts[k]]
+        print(f"  {name}: " + ", ".join(parts))
+    for name, cat in plan.categories.items():
+        for item in cat.to_add if summary is None else ():
+            note = f" ({item.note})" if item.note else ""
+            print(f"    + {name}: {item.item.replace(chr(9), ' → ')}{note}")
+        for item in cat.unresolvable:
+            print(f"    ! {name}: {item.item.replace(chr(9), ' → ')}: {item.note}")
+    for line in (*plan.warnings, *plan.source.problems[:20]):
+        print(f"Note: {line}")
+    if plan.follow_path == SERVER:
+        print(f"Upload {plan.server_csv} under Settings → Import and export → Import "
+              "(type Following, mode Merge), then run: fedidesk migrate verify.")
+    if summary is None:
+        return
+    for name, states in summary.counts.items():
+        print(f"  {name}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
+    for note in summary.notes:
+        print(f"Note: {note}")
+    if summary.open_rows:
+        when = f" after {hhmm(summary.resumes_at)}" if summary.resumes_at else " later"
+        print(f"{summary.open_rows} rows are not finished; run the same command again{when}.")
+    else:
+        print("Finished. Check the result with: fedidesk migrate verify.")
+
+
+def _status(args: argparse.Namespace, journal: ImportJournal) -> int:
+    jobs = journal.jobs(args.account)
+    data: list[dict[str, Any]] = [
+        {"job": j.id, "account": j.account, "source": j.source, "state": j.state,
+         "counts": journal.counts(j.id), "open_rows": journal.open_count(j.id)} for j in jobs]
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    if not data:
+        print("No imports yet.")
+    for job in data:
+        print(f"#{job['job']} {job['account']} from {job['source']}: {job['state']}, "
+              f"{job['open_rows']} rows open")
+        for name, states in job["counts"].items():
+            print(f"  {name}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
+    return 0

@@ -1,0 +1,444 @@
+"""Carry out an import plan through the API, resumably and within the server's limits.
+
+``record_plan`` writes a ``Plan`` into the journal; ``run_import`` then works through the
+open rows (``pending``/``resolved``) category by category, committing every step:
+
+* requests go out at ``BACKGROUND`` priority (the rate-limit governor keeps a reserve for
+  the person using the app); a 429 waits and is reported as "continues at HH:MM";
+* follows and hashtag follows share the 400-per-UTC-day ``FollowBudget``; when it runs out
+  the rest stays open and ``resumes_at`` says when the next run can continue;
+* **before every follow the relationship is read**: already following or requested means
+  done, without a POST; a follow that got no answer (``UncertainOutcomeError``) is never
+  re-sent blindly but reconciled through the relationship. So a killed and resumed run
+  sends exactly one follow request per account, and a finished import sends nothing;
+* list members are followed first (Mastodon only lists followed accounts), lists are
+  reused by title or created; bookmarks use the status found by ``search(resolve)``;
+  filters are created (v2, with keywords) unless an identical one exists; mutes, blocks and
+  domain blocks are checked before they are sent too;
+* a domain that keeps timing out is deferred by the per-domain breaker; its rows stay
+  open for a later run while everything else finishes.
+
+Merge only: nothing is ever unfollowed, unblocked, unmuted or deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fedidesk.core.api import MastodonApi
+from fedidesk.core.clock import Clock
+from fedidesk.core.contacts.follow import FollowBudget
+from fedidesk.core.entities import Relationship
+from fedidesk.core.errors import (
+    ApiError,
+    NetworkError,
+    RateLimitedError,
+    UncertainOutcomeError,
+    ValidationError,
+)
+from fedidesk.core.migration import formats
+from fedidesk.core.migration.importjournal import (
+    DONE,
+    FAILED,
+    PENDING,
+    REQUESTED,
+    RESOLVED,
+    SERVER_IMPORT,
+    SKIPPED,
+    ImportJournal,
+    Job,
+    JobRow,
+)
+from fedidesk.core.migration.plan import (
+    CATEGORIES,
+    SERVER,
+    Plan,
+    PlanItem,
+    relationships,
+    split_list_item,
+)
+from fedidesk.core.migration.resolve import Resolver, domain_of, resolver_for
+from fedidesk.core.migration.source import FilterRow, FollowRow, ImportSource, MuteRow
+
+ACCOUNT_CATEGORIES = ("follows", "mutes", "blocks", "lists")
+MAX_RATE_RETRIES = 3
+ALREADY = "already there"
+
+
+def hhmm(epoch: float) -> str:
+    """Local ``HH:MM`` for messages like "continues at 10:42"."""
+    return datetime.fromtimestamp(epoch).strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """Reported after every row (and when a wait starts, with ``message``)."""
+
+    category: str
+    item: str
+    state: str
+    reason: str
+    done: int
+    total: int
+    message: str = ""
+
+
+@dataclass
+class ImportSummary:
+    job_id: int
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    writes: int = 0
+    open_rows: int = 0
+    cancelled: bool = False
+    #: When the daily follow budget resets, if it stopped follows.
+    resumes_at: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[ImportProgress], None]
+Cancel = Callable[[], bool]
+
+
+def record_plan(journal: ImportJournal, job: Job, plan: Plan) -> None:
+    """Journal every planned row; final rows from earlier runs are left as they are."""
+    for name, cat in plan.categories.items():
+        every = [*cat.to_add, *cat.already_there, *cat.unresolvable, *cat.deferred]
+        journal.add_rows(job.id, name, [i.item for i in every])
+        open_items = {r.item for r in journal.rows(job.id, name, open_only=True)}
+
+        def put(items: list[PlanItem], state: str, reason: str | None = None, *,
+                name: str = name, open_items: set[str] = open_items) -> None:
+            for i in items:
+                if i.item in open_items:
+                    journal.set_state(job.id, name, i.item, state, target_id=i.target_id or None,
+                                      reason=reason if reason is not None else (i.note or None))
+        put(cat.already_there, DONE, ALREADY)
+        put(cat.unresolvable, SKIPPED)
+        put(cat.deferred, PENDING)
+        if name == "follows" and plan.follow_path == SERVER and cat.to_add:
+            _write_server_csv(plan, cat.to_add)
+            put(cat.to_add, REQUESTED, SERVER_IMPORT)
+        else:
+            put(cat.to_add, RESOLVED)
+    journal.set_job_state(job.id, "planned")
+
+
+def _write_server_csv(plan: Plan, items: list[PlanItem]) -> None:
+    options = {r.acct: r for r in plan.source.follows}
+    rows = []
+    for i in items:
+        base = options.get(i.item, FollowRow(i.item))
+        new = i.note.removeprefix("moved to ") if i.note.startswith("moved to ") else i.item
+        rows.append(FollowRow(new, base.show_boosts, base.notify, base.languages))
+    plan.server_csv.parent.mkdir(parents=True, exist_ok=True)
+    formats.write_following(plan.server_csv, rows)
+
+
+class _StopCategory(Exception):
+    """Nothing more can be done in this category in this run."""
+
+
+@dataclass
+class _Runner:
+    api: MastodonApi
+    journal: ImportJournal
+    job: Job
+    source: ImportSource
+    budget: FollowBudget
+    resolver: Resolver
+    clock: Clock
+    progress: Progress | None
+    summary: ImportSummary
+    done: int = 0
+    total: int = 0
+    lists_by_title: dict[str, str] | None = None
+    existing_domains: set[str] | None = None
+    filter_titles: set[str] | None = None
+    follow_stop: str = ""
+
+    # --- bookkeeping ----------------------------------------------------------------------
+
+    def set(self, row: JobRow, state: str, reason: str | None = None, *,
+            target_id: str | None = None, attempt: bool = False) -> None:
+        self.journal.set_state(self.job.id, row.category, row.item, state, reason=reason,
+                               target_id=target_id, attempt=attempt)
+        self.done += 1 if state not in (PENDING, RESOLVED) else 0
+        if self.progress is not None:
+            self.progress(ImportProgress(row.category, row.item, state, reason or "",
+                                         self.done, self.total))
+
+    def say(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(ImportProgress("", "", "", "", self.done, self.total, message))
+
+    async def write(self, call: Callable[[], Awaitable[object]]) -> None:
+        self.summary.writes += 1
+        await call()
+
+    # --- resolution -----------------------------------------------------------------------
+
+    def acct_of(self, row: JobRow) -> str:
+        return split_list_item(row.item)[1] if row.category == "lists" else row.item
+
+    async def target(self, row: JobRow) -> str | None:
+        """The row's account id, resolving a pending row first; ``None`` = left for later."""
+        if row.target_id:
+            return row.target_id
+        found = await self.resolver.account(self.acct_of(row))
+        if found.deferred:
+            self.set(row, PENDING, found.reason, attempt=True)
+            return None
+        if found.account is None:
+            self.set(row, SKIPPED, found.reason)
+            return None
+        note = f"moved to {self.resolver.handle(found.account)}" if found.moved_from else None
+        self.journal.set_state(self.job.id, row.category, row.item, RESOLVED,
+                               target_id=found.account.id, reason=note)
+        return found.account.id
+
+    # --- follows --------------------------------------------------------------------------
+
+    async def relationship(self, account_id: str) -> Relationship:
+        return (await relationships(self.api, [account_id])).get(account_id, Relationship())
+
+    async def ensure_follow(self, account_id: str, options: FollowRow | None) -> str:
+        """``following``, ``requested``, ``blocked`` or a reason to wait ("" never)."""
+        rel = await self.relationship(account_id)
+        if rel.following or rel.requested:
+            return "following" if rel.following else "requested"
+        if rel.blocking or rel.blocked_by:
+            return "blocked"
+        if self.follow_stop:
+            raise _StopCategory(self.follow_stop)
+        if self.budget.remaining() <= 0:
+            self.summary.resumes_at = self.budget.resets_at()
+            self.follow_stop = (f"{self.budget.limit} follows per day reached; continues "
+                                f"after 00:00 UTC ({hhmm(self.budget.resets_at())})")
+            raise _StopCategory(self.follow_stop)
+        opts = options or FollowRow("")
+        try:
+            self.summary.writes += 1
+            rel = await self.api.follow(account_id, reblogs=opts.show_boosts,
+                                        notify=opts.notify, languages=opts.languages or None)
+        except UncertainOutcomeError:
+            rel = await self.relationship(account_id)  # reconcile, never re-POST blindly
+            if not (rel.following or rel.requested):
+                raise
+        except ValidationError as exc:
+            self.budget.exhaust()
+            self.follow_stop = f"the server refused more follows: {exc.user_message}"
+            raise _StopCategory(self.follow_stop) from exc
+        self.budget.record()
+        return "following" if rel.following else "requested"
+
+    async def do_follows(self, row: JobRow) -> None:
+        account_id = await self.target(row)
+        if account_id is None:
+            return
+        options = {r.acct: r for r in self.source.follows}.get(row.item)
+        outcome = await self.ensure_follow(account_id, options)
+        if outcome == "blocked":
+            self.set(row, SKIPPED, "a block is in the way")
+        elif outcome == "requested":
+            self.set(row, REQUESTED, "follow request awaits approval", attempt=True)
+        else:
+            self.set(row, DONE, attempt=True)
+
+    async def do_tags(self, row: JobRow) -> None:
+        tag = await self.api.tag(row.item)
+        if tag.following:
+            self.set(row, DONE, ALREADY)
+            return
+        if self.budget.remaining() <= 0:
+            self.summary.resumes_at = self.budget.resets_at()
+            raise _StopCategory("400 follows per day reached (hashtags count too)")
+        await self.write(lambda: self.api.follow_tag(row.item))
+        self.budget.record()
+        self.set(row, DONE, attempt=True)
+
+    # --- mutes, blocks, domain blocks -------------------------------------------------------
+
+    async def do_mutes(self, row: JobRow) -> None:
+        account_id = await self.target(row)
+        if account_id is None:
+            return
+        if (await self.relationship(account_id)).muting:
+            self.set(row, DONE, ALREADY)
+            return
+        options = {r.acct: r for r in self.source.mutes}.get(row.item, MuteRow(row.item))
+        await self.write(lambda: self.api.mute(account_id,
+                                               notifications=options.hide_notifications))
+        self.set(row, DONE, attempt=True)
+
+    async def do_blocks(self, row: JobRow) -> None:
+        account_id = await self.target(row)
+        if account_id is None:
+            return
+        if (await self.relationship(account_id)).blocking:
+            self.set(row, DONE, ALREADY)
+            return
+        await self.write(lambda: self.api.block(account_id))
+        self.set(row, DONE, attempt=True)
+
+    async def do_domain_blocks(self, row: JobRow) -> None:
+        if self.existing_domains is None:
+            self.existing_domains = set()
+            async for page in self.api.paginate("/api/v1/domain_blocks", str, {"limit": 200}):
+                self.existing_domains.update(d.lower() for d in page)
+        if row.item in self.existing_domains:
+            self.set(row, DONE, ALREADY)
+            return
+        await self.write(lambda: self.api.domain_block(row.item))
+        self.set(row, DONE, attempt=True)
+
+    # --- lists ----------------------------------------------------------------------------
+
+    async def list_id(self, title: str) -> str:
+        if self.lists_by_title is None:
+            self.lists_by_title = {lst.title: lst.id for lst in await self.api.lists()}
+        if title not in self.lists_by_title:
+            self.summary.writes += 1
+            self.lists_by_title[title] = (await self.api.create_list(title)).id
+        return self.lists_by_title[title]
+
+    async def do_lists(self, row: JobRow) -> None:
+        account_id = await self.target(row)
+        if account_id is None:
+            return
+        title, _acct = split_list_item(row.item)
+        try:
+            outcome = await self.ensure_follow(account_id, None)
+        except _StopCategory as stop:
+            self.set(row, RESOLVED, f"waiting: the member must be followed first ({stop})")
+            return
+        if outcome == "blocked":
+            self.set(row, SKIPPED, "a block is in the way of following this member")
+            return
+        if outcome == "requested":
+            self.set(row, RESOLVED, "waiting: follow request not yet approved")
+            return
+        list_id = await self.list_id(title)
+        try:
+            await self.write(lambda: self.api.add_list_accounts(list_id, [account_id]))
+        except ValidationError:
+            members = await self.api.list_accounts(list_id, limit=0)
+            if account_id not in {a.id for a in members.items}:
+                raise
+        self.set(row, DONE, attempt=True)
+
+    # --- bookmarks and filters -------------------------------------------------------------
+
+    async def do_bookmarks(self, row: JobRow) -> None:
+        status_id = row.target_id
+        if not status_id:
+            status, reason = await self.resolver.status(row.item)
+            if status is None:
+                state = PENDING if reason.startswith("deferred") else SKIPPED
+                self.set(row, state, reason, attempt=state == PENDING)
+                return
+            status_id = status.id
+        if (await self.api.status(status_id)).bookmarked:
+            self.set(row, DONE, ALREADY, target_id=status_id)
+            return
+        await self.write(lambda: self.api.bookmark(status_id))
+        self.set(row, DONE, target_id=status_id, attempt=True)
+
+    async def do_filters(self, row: JobRow) -> None:
+        if self.filter_titles is None:
+            self.filter_titles = {f.title for f in await self.api.filters()}
+        if row.item in self.filter_titles:
+            self.set(row, DONE, ALREADY)
+            return
+        wanted = {f.title: f for f in self.source.filters}.get(row.item)
+        if wanted is None:
+            self.set(row, SKIPPED, "no longer in the export")
+            return
+        await self.write(lambda: self.create_filter(wanted))
+        self.filter_titles.add(row.item)
+        self.set(row, DONE, attempt=True)
+
+    async def create_filter(self, row: FilterRow) -> object:
+        expires = (max(1, int(row.expires_at - self.clock.time()))
+                   if row.expires_at is not None else None)
+        return await self.api.create_filter(row.title, row.context, filter_action=row.action,
+                                            expires_in=expires, keywords=row.keywords)
+
+    # --- the loop -------------------------------------------------------------------------
+
+    def domain(self, row: JobRow) -> str:
+        if row.category in ACCOUNT_CATEGORIES:
+            return domain_of(self.acct_of(row))
+        return domain_of(row.item) if row.category == "bookmarks" else ""
+
+    async def step(self, row: JobRow) -> None:
+        handler = getattr(self, f"do_{row.category}")
+        domain = self.domain(row)
+        if domain and (reason := self.resolver.deferred(domain)):
+            self.journal.set_state(self.job.id, row.category, row.item, row.state,
+                                   reason=reason)
+            return
+        for _ in range(MAX_RATE_RETRIES):
+            try:
+                await handler(row)
+                return
+            except RateLimitedError as exc:
+                resume = exc.reset_at or self.clock.time() + 300
+                self.say(f"The server asks to slow down; continues at {hhmm(resume)}.")
+                await self.clock.sleep(max(0.0, resume - self.clock.time()))
+            except UncertainOutcomeError:
+                self.set(row, row.state, "no answer; checked: not done yet; next run retries",
+                         attempt=True)
+                return
+            except NetworkError as exc:
+                if domain:
+                    self.resolver.breaker.record_failure(domain)
+                self.set(row, row.state, f"deferred: {exc.user_message}", attempt=True)
+                return
+            except _StopCategory:
+                raise
+            except ApiError as exc:
+                self.set(row, FAILED, exc.user_message, attempt=True)
+                return
+        self.set(row, row.state, "still rate limited; a later run continues")
+
+
+async def run_import(api: MastodonApi, journal: ImportJournal, job: Job, source: ImportSource,
+                     *, budget: FollowBudget, progress: Progress | None = None,
+                     cancel: Cancel | None = None, clock: Clock | None = None,
+                     only: tuple[str, ...] | None = None,
+                     resolver: Resolver | None = None) -> ImportSummary:
+    """Work through the journal's open rows; safe to call again at any time."""
+    bg = api.background()
+    runner = _Runner(bg, journal, job, source, budget, resolver or await resolver_for(bg),
+                     clock or api.clock, progress, ImportSummary(job.id))
+    unsubscribe = bg.governor.add_listener(
+        lambda at: runner.say(f"Rate limited; continues at {hhmm(at)}."))
+    journal.set_job_state(job.id, "running")
+    try:
+        categories = [c for c in CATEGORIES if only is None or c in only]
+        todo = {c: journal.rows(job.id, c, open_only=True) for c in categories}
+        runner.total = sum(len(rows) for rows in todo.values())
+        for category in categories:
+            for row in todo[category]:
+                if cancel is not None and cancel():
+                    runner.summary.cancelled = True
+                    break
+                try:
+                    await runner.step(row)
+                except _StopCategory as stop:
+                    runner.summary.notes.append(f"{category}: {stop}")
+                    if category != "lists":
+                        break
+            if runner.summary.cancelled:
+                break
+    finally:
+        unsubscribe()
+        summary = runner.summary
+        summary.counts = journal.counts(job.id)
+        summary.open_rows = journal.open_count(job.id)
+        state = ("cancelled" if summary.cancelled else
+                 "finished" if summary.open_rows == 0 else "partial")
+        journal.set_job_state(job.id, state)
+    return summary

@@ -1,0 +1,319 @@
+"""The dry run: what an import would add, what is already there, and what cannot be found.
+
+``build_plan`` resolves every row of the export on the new server (``resolve.Resolver``)
+and compares it with what the new account already has, per category: follows, followed
+hashtags, mutes, blocks, domain blocks, list memberships, bookmarks, filters. It sends no
+write request.
+
+**Merge only** (``security.md`` item 18): an import only ever *adds*. Nothing is unfollowed,
+unblocked, unmuted, removed from a list or deleted, and the server's "overwrite" import
+mode is never used. A *mirror* mode (make the new account match the file exactly) is
+deliberately **not offered**.
+
+Pre-flight (``mastodon.md`` §8): the following limit is ``max(7,500, followers × 1.1)``
+minus the accounts already followed; rows beyond it are reported, not attempted. Follows
+(plus hashtag follows) that fit in what is left of today's 400-per-UTC-day budget go through
+the API; a larger batch is written as a ready ``following_accounts.csv`` for the server's
+own importer (Settings → Import and export → Import, type *Following*, mode **Merge**),
+which is not subject to the daily limit, and those rows are journaled as ``requested via
+server import`` for ``verify`` to check later.
+
+Rows the journal already finished are not resolved again (``finished``), so resuming a
+large import does not repeat thousands of lookups.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fedidesk.core.api import MastodonApi
+from fedidesk.core.entities import Account, Relationship
+from fedidesk.core.migration.importjournal import JobRow
+from fedidesk.core.migration.resolve import Found, Resolver, domain_of, resolver_for
+from fedidesk.core.migration.source import ImportSource
+
+CATEGORIES = ("follows", "tags", "mutes", "blocks", "domain_blocks", "lists", "bookmarks",
+              "filters")
+FOLLOW_THRESHOLD = 7_500
+FOLLOW_RATIO = 1.1
+RELATIONSHIP_BATCH = 40
+SERVER_IMPORT_DIR = "for-server-import"
+API, SERVER = "api", "server_import"
+
+
+def list_item(title: str, acct: str) -> str:
+    """The journal key of a list membership."""
+    return f"{title}\t{acct}"
+
+
+def split_list_item(item: str) -> tuple[str, str]:
+    title, _, acct = item.rpartition("\t")
+    return title, acct
+
+
+def following_limit(account: Account) -> int:
+    """``FollowLimitValidator.limit_for_account``: 7,500 or followers × 1.1, the larger."""
+    return max(FOLLOW_THRESHOLD, round(account.followers_count * FOLLOW_RATIO))
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One row: its journal key, its id on the new server, and a note for people."""
+
+    item: str
+    target_id: str = ""
+    note: str = ""
+
+
+@dataclass
+class CategoryPlan:
+    to_add: list[PlanItem] = field(default_factory=list)
+    already_there: list[PlanItem] = field(default_factory=list)
+    unresolvable: list[PlanItem] = field(default_factory=list)
+    #: On a domain that is not answering: left pending for a later run.
+    deferred: list[PlanItem] = field(default_factory=list)
+    #: Finished by an earlier run (from the journal), not looked at again.
+    finished: list[PlanItem] = field(default_factory=list)
+
+    def total(self) -> int:
+        return sum(len(x) for x in (self.to_add, self.already_there, self.unresolvable,
+                                    self.deferred, self.finished))
+
+
+@dataclass
+class Plan:
+    """The whole dry run. ``follow_path`` is ``api`` or ``server_import``."""
+
+    account: str
+    source: ImportSource
+    categories: dict[str, CategoryPlan] = field(default_factory=dict)
+    following_count: int = 0
+    following_limit: int = FOLLOW_THRESHOLD
+    budget_left: int = 0
+    follow_path: str = API
+    warnings: list[str] = field(default_factory=list)
+
+    def category(self, name: str) -> CategoryPlan:
+        return self.categories.setdefault(name, CategoryPlan())
+
+    @property
+    def server_csv(self) -> Path:
+        return self.source.directory / SERVER_IMPORT_DIR / "following_accounts.csv"
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        return {name: {"to_add": len(c.to_add), "already_there": len(c.already_there),
+                       "unresolvable": len(c.unresolvable), "deferred": len(c.deferred),
+                       "finished": len(c.finished)}
+                for name, c in self.categories.items()}
+
+
+async def relationships(api: MastodonApi, ids: Iterable[str]) -> dict[str, Relationship]:
+    """Relationships for ``ids``, 40 per request."""
+    wanted = list(dict.fromkeys(i for i in ids if i))
+    found: dict[str, Relationship] = {}
+    for start in range(0, len(wanted), RELATIONSHIP_BATCH):
+        for rel in await api.relationships(wanted[start:start + RELATIONSHIP_BATCH]):
+            found[rel.id] = rel
+    return found
+
+
+@dataclass
+class _Builder:
+    api: MastodonApi
+    resolver: Resolver
+    plan: Plan
+    known: dict[tuple[str, str], JobRow]
+    blocked_domains: set[str] = field(default_factory=set)
+    accounts: dict[str, Found] = field(default_factory=dict)
+
+    def split(self, category: str, items: Iterable[str]) -> list[str]:
+        """Items not finished earlier; finished ones go to ``finished``."""
+        todo: list[str] = []
+        cat = self.plan.category(category)
+        for item in items:
+            row = self.known.get((category, item))
+            if row is not None and not row.open:
+                cat.finished.append(PlanItem(item, row.target_id or "",
+                                             f"{row.state} earlier" + (f": {row.reason}"
+                                                                       if row.reason else "")))
+            else:
+                todo.append(item)
+        return todo
+
+    async def resolve(self, category: str, acct: str, *, follow: bool) -> Found:
+        row = self.known.get((category, acct))
+        if row is not None and row.target_id:
+            return Found(acct, Account(id=row.target_id, acct=acct))
+        if acct not in self.accounts:
+            self.accounts[acct] = await self.resolver.account(acct)
+        found = self.accounts[acct]
+        if follow and found.account is not None and domain_of(
+                self.resolver.handle(found.account)) in self.blocked_domains:
+            return Found(acct, reason=f"you block the domain {domain_of(acct)}")
+        return found
+
+    async def accounts_category(self, category: str, accts: list[str], *, follow: bool,
+                                there: str) -> None:
+        cat = self.plan.category(category)
+        resolved: list[tuple[str, Found]] = []
+        for acct in self.split(category, accts):
+            found = await self.resolve(category, acct, follow=follow)
+            if found.deferred:
+                cat.deferred.append(PlanItem(acct, note=found.reason))
+            elif found.account is None:
+                cat.unresolvable.append(PlanItem(acct, note=found.reason))
+            else:
+                resolved.append((acct, found))
+        rels = await relationships(self.api, (f.account.id for _, f in resolved if f.account))
+        for acct, found in resolved:
+            assert found.account is not None
+            rel = rels.get(found.account.id, Relationship())
+            note = (f"moved to {self.resolver.handle(found.account)}" if found.moved_from
+                    else "")
+            item = PlanItem(acct, found.account.id, note)
+            exists = {"following": rel.following or rel.requested, "muting": rel.muting,
+                      "blocking": rel.blocking}[there]
+            (cat.already_there if exists else cat.to_add).append(item)
+
+
+async def _paged(api: MastodonApi, path: str, entity: type[Account] | type[str]
+                 ) -> list[object]:
+    items: list[object] = []
+    async for page in api.paginate(path, entity, {"limit": 80}):
+        items.extend(page)
+    return items
+
+
+async def _domain_blocks(api: MastodonApi) -> set[str]:
+    return {str(d).lower() for d in await _paged(api, "/api/v1/domain_blocks", str)}
+
+
+async def _followed_tags(api: MastodonApi) -> set[str]:
+    names: set[str] = set()
+    async for page in api.paginate("/api/v1/followed_tags", lambda t: t, {"limit": 200}):
+        names.update(str(t.get("name", "")).lower() for t in page if isinstance(t, dict))
+    return names
+
+
+async def _lists(b: _Builder, rows: list[tuple[str, str]]) -> None:
+    cat = b.plan.category("lists")
+    existing = {lst.title: lst.id for lst in await b.api.lists()}
+    members: dict[str, set[str]] = {}
+    for title, list_id in existing.items():
+        if any(t == title for t, _ in rows):
+            page = await b.api.list_accounts(list_id, limit=0)
+            members[title] = {a.id for a in page.items}
+    for item in b.split("lists", (list_item(t, a) for t, a in rows)):
+        title, acct = split_list_item(item)
+        found = await b.resolve("lists", acct, follow=True)
+        if found.deferred:
+            cat.deferred.append(PlanItem(item, note=found.reason))
+        elif found.account is None:
+            cat.unresolvable.append(PlanItem(item, note=found.reason))
+        elif found.account.id in members.get(title, set()):
+            cat.already_there.append(PlanItem(item, found.account.id))
+        else:
+            note = "new list" if title not in existing else ""
+            cat.to_add.append(PlanItem(item, found.account.id, note))
+
+
+async def _bookmarks(b: _Builder, uris: list[str]) -> None:
+    cat = b.plan.category("bookmarks")
+    for uri in b.split("bookmarks", uris):
+        status, reason = await b.resolver.status(uri)
+        if status is None:
+            target = cat.deferred if reason.startswith("deferred") else cat.unresolvable
+            target.append(PlanItem(uri, note=reason))
+        elif status.bookmarked:
+            cat.already_there.append(PlanItem(uri, status.id))
+        else:
+            cat.to_add.append(PlanItem(uri, status.id))
+
+
+async def _filters(b: _Builder) -> None:
+    cat = b.plan.category("filters")
+    existing = {f.title: {(k.keyword.casefold(), k.whole_word) for k in f.keywords}
+                for f in await b.api.filters()}
+    wanted = {f.title: f for f in b.plan.source.filters}
+    now = b.api.clock.time()
+    for title in b.split("filters", wanted):
+        row = wanted[title]
+        keywords = {(k.casefold(), w) for k, w in row.keywords}
+        if title in existing:
+            if existing[title] == keywords:
+                cat.already_there.append(PlanItem(title))
+            else:
+                cat.unresolvable.append(PlanItem(title, note="a filter with this title "
+                                                 "already exists with other keywords; "
+                                                 "left unchanged"))
+        elif row.expires_at is not None and row.expires_at <= now:
+            cat.unresolvable.append(PlanItem(title, note="expired"))
+        else:
+            cat.to_add.append(PlanItem(title))
+
+
+def _preflight(plan: Plan, me: Account, budget_left: int) -> None:
+    follows = plan.category("follows")
+    plan.following_count = me.following_count
+    plan.following_limit = following_limit(me)
+    plan.budget_left = budget_left
+    room = max(0, plan.following_limit - me.following_count)
+    if len(follows.to_add) > room:
+        over = follows.to_add[room:]
+        follows.to_add = follows.to_add[:room]
+        follows.unresolvable.extend(PlanItem(i.item, i.target_id, "over the following limit "
+                                             f"({plan.following_limit})") for i in over)
+        plan.warnings.append(f"Only {room} more accounts can be followed (limit "
+                             f"{plan.following_limit}); {len(over)} are left out.")
+    tags = len(plan.category("tags").to_add)
+    if len(follows.to_add) + tags > budget_left and follows.to_add:
+        plan.follow_path = SERVER
+        plan.warnings.append(
+            f"{len(follows.to_add)} follows are more than today's API budget "
+            f"({budget_left} of 400 per UTC day left): they are written to {plan.server_csv} "
+            "for Settings → Import and export → Import (type Following, mode Merge).")
+
+
+async def build_plan(api: MastodonApi, source: ImportSource, *, account: str,
+                     budget_left: int, only: Iterable[str] | None = None,
+                     journal_rows: Iterable[JobRow] = (),
+                     resolver: Resolver | None = None) -> Plan:
+    """Resolve and compare; no write requests. ``only`` limits the categories."""
+    chosen = set(only or CATEGORIES)
+    resolver = resolver or await resolver_for(api)
+    plan = Plan(account, source)
+    known = {(r.category, r.item): r for r in journal_rows}
+    b = _Builder(api, resolver, plan, known)
+    b.blocked_domains = await _domain_blocks(api)
+    me = await api.verify_credentials()
+    started = time.monotonic()
+    if "follows" in chosen:
+        await b.accounts_category("follows", [r.acct for r in source.follows], follow=True,
+                                  there="following")
+    if "tags" in chosen:
+        cat, followed = plan.category("tags"), await _followed_tags(api)
+        for name in b.split("tags", source.tags):
+            (cat.already_there if name in followed else cat.to_add).append(PlanItem(name))
+    if "mutes" in chosen:
+        await b.accounts_category("mutes", [r.acct for r in source.mutes], follow=False,
+                                  there="muting")
+    if "blocks" in chosen:
+        await b.accounts_category("blocks", list(source.blocks), follow=False,
+                                  there="blocking")
+    if "domain_blocks" in chosen:
+        cat = plan.category("domain_blocks")
+        for domain in b.split("domain_blocks", source.domain_blocks):
+            there = domain in b.blocked_domains
+            (cat.already_there if there else cat.to_add).append(PlanItem(domain))
+    if "lists" in chosen:
+        await _lists(b, [(r.list_name, r.acct) for r in source.lists])
+    if "bookmarks" in chosen:
+        await _bookmarks(b, list(source.bookmarks))
+    if "filters" in chosen:
+        await _filters(b)
+    _preflight(plan, me, budget_left)
+    del started
+    return plan

@@ -1,0 +1,169 @@
+"""Read what is to be imported: our export folder or the files of Mastodon's web export.
+
+The import side only needs simple rows (``mastodon.md`` §7.1, §7.2):
+
+* ``following_accounts.csv`` (or ``follows.csv``): ``Account address, Show boosts, Notify on
+  new posts, Languages``; ``muted_accounts.csv`` (``mutes.csv``): ``Account address, Hide
+  notifications``; ``blocked_accounts.csv`` (``blocks.csv``); ``blocked_domains.csv``
+  (``domain_blocks.csv``); ``bookmarks.csv``; ``lists.csv`` (``List name, Account address``);
+* ``custom_filters.json`` (Mastodon 4.6) and our ``extras.json`` (followed tags, filters).
+
+The CSV files are read with ``formats`` (Mastodon's header detection, ``@`` stripped,
+hosts lowercased, duplicates dropped, 20 MB / 20,000 rows); bad rows become ``problems``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fedidesk.core.migration import formats
+from fedidesk.core.migration.bundle import EXTRAS_FILE, FilterData, read_extras
+from fedidesk.core.migration.formats import FollowRow, ListRow, MuteRow, ReadResult
+
+__all__ = ["FilterRow", "FollowRow", "ImportSource", "ListRow", "MuteRow", "read_source"]
+
+MAX_FILE_BYTES = formats.MAX_FILE_BYTES
+#: Also accepted: the names Mastodon's export URLs use (``follows.csv`` …).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "following": ("follows.csv",), "muting": ("mutes.csv",), "blocking": ("blocks.csv",),
+    "domain_blocking": ("domain_blocks.csv",), "bookmarks": (), "lists": (),
+}
+FILTER_FILES = ("custom_filters.json", "filters.json")
+
+
+@dataclass(frozen=True)
+class FilterRow:
+    """One keyword filter to recreate (``custom_filters.json`` or ``extras.json``)."""
+
+    title: str
+    context: tuple[str, ...] = ("home", "public")
+    action: str = "warn"
+    keywords: tuple[tuple[str, bool], ...] = ()
+    expires_at: float | None = None
+
+
+@dataclass
+class ImportSource:
+    """Everything read from one folder; ``problems`` are human-readable warnings."""
+
+    directory: Path
+    follows: list[FollowRow] = field(default_factory=list)
+    mutes: list[MuteRow] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+    domain_blocks: list[str] = field(default_factory=list)
+    lists: list[ListRow] = field(default_factory=list)
+    bookmarks: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    filters: list[FilterRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _find(directory: Path, names: tuple[str, ...]) -> Path | None:
+    for name in names:
+        path = directory / name
+        if path.is_file():
+            return path
+    return None
+
+
+def _rows(source: ImportSource, kind: formats.Kind, read: Any) -> list[Any]:
+    path = _find(source.directory, (formats.FILENAMES[kind], *ALIASES[kind]))
+    if path is None:
+        return []
+    try:
+        result: ReadResult[Any] = read(path)
+    except formats.FormatError as exc:
+        source.problems.append(f"{path.name}: {exc.user_message}")
+        return []
+    source.problems.extend(f"{path.name} line {p.line}: {p.reason}" for p in result.problems)
+    if result.truncated:
+        source.problems.append(f"{path.name}: more than {formats.MAX_ROWS} rows; the rest "
+                               "is ignored.")
+    return list(result.rows)
+
+
+def _read_csvs(source: ImportSource) -> None:
+    source.follows = _rows(source, "following", formats.read_following)
+    source.mutes = _rows(source, "muting", formats.read_muting)
+    source.blocks = _rows(source, "blocking", formats.read_blocking)
+    source.domain_blocks = _rows(source, "domain_blocking", formats.read_domain_blocking)
+    source.bookmarks = _rows(source, "bookmarks", formats.read_bookmarks)
+    source.lists = _rows(source, "lists", formats.read_lists)
+
+
+def _timestamp(value: Any) -> float | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def filter_from_json(item: dict[str, Any]) -> FilterRow | None:
+    """One filter from ``custom_filters.json`` or the v2 API shape; ``None`` if unusable."""
+    title = str(item.get("title") or "").strip()
+    if not title:
+        return None
+    raw = item.get("keywords_attributes", item.get("keywords")) or []
+    keywords = tuple((str(k.get("keyword", "")), bool(k.get("whole_word", False)))
+                     for k in raw if isinstance(k, dict) and k.get("keyword"))
+    context = tuple(str(c) for c in item.get("context") or ()) or ("home", "public")
+    action = str(item.get("action") or item.get("filter_action") or "warn")
+    return FilterRow(title, context, action, keywords, _timestamp(item.get("expires_at")))
+
+
+def _load_json(path: Path, problems: list[str]) -> Any:
+    if path.stat().st_size > MAX_FILE_BYTES:
+        problems.append(f"{path.name}: larger than 20 MB; skipped.")
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig", errors="replace"))
+    except json.JSONDecodeError as exc:
+        problems.append(f"{path.name}: not valid JSON ({exc.msg}); skipped.")
+        return None
+
+
+def _from_extras(data: FilterData) -> FilterRow:
+    return FilterRow(data.title, data.context or ("home", "public"), data.filter_action,
+                     tuple((k.keyword, k.whole_word) for k in data.keywords if k.keyword),
+                     _timestamp(data.expires_at))
+
+
+def _read_json(source: ImportSource) -> None:
+    filters: list[FilterRow] = []
+    if path := _find(source.directory, (EXTRAS_FILE,)):
+        try:
+            extras = read_extras(path)
+        except formats.FormatError as exc:
+            source.problems.append(f"{path.name}: {exc.user_message}")
+        else:
+            names = (t.strip().lstrip("#").lower() for t in extras.followed_tags)
+            source.tags = list(dict.fromkeys(n for n in names if n))
+            filters.extend(_from_extras(f) for f in extras.filters if f.title.strip())
+    if path := _find(source.directory, FILTER_FILES):
+        data = _load_json(path, source.problems)
+        items = data.get("custom_filters") or data.get("filters") or [] if isinstance(
+            data, dict) else []
+        filters.extend(row for item in items if isinstance(item, dict)
+                       and (row := filter_from_json(item)) is not None)
+    seen: set[str] = set()
+    for row in filters:
+        if row.title not in seen:
+            seen.add(row.title)
+            source.filters.append(row)
+
+
+def read_source(directory: str | Path) -> ImportSource:
+    """Read every known file in ``directory``; missing files mean an empty category."""
+    source = ImportSource(Path(directory).resolve())
+    if not source.directory.is_dir():
+        source.problems.append(f"{directory} is not a folder.")
+        return source
+    _read_csvs(source)
+    _read_json(source)
+    return source

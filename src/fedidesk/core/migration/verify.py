@@ -1,0 +1,133 @@
+"""Compare an export with the new account: what arrived, what did not and why, what to do.
+
+``verify`` reads the export folder again, looks every row up on the new server (no write
+requests) and writes ``import-report.json`` (machine-readable) and ``import-report.txt``
+(for people) next to the export. Reasons recorded by the import journal (a follow handed
+to the server's CSV import, a request awaiting approval, a failure) are folded in when the
+journal is given, so the report explains rather than just counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fedidesk.core.api import MastodonApi
+from fedidesk.core.migration.atomic import atomic_write_json, atomic_write_text
+from fedidesk.core.migration.importjournal import SERVER_IMPORT, ImportJournal, JobRow
+from fedidesk.core.migration.plan import CATEGORIES, build_plan
+from fedidesk.core.migration.resolve import resolver_for
+from fedidesk.core.migration.source import read_source
+
+REPORT_JSON = "import-report.json"
+REPORT_TEXT = "import-report.txt"
+ARRIVED, MISSING, UNRESOLVABLE, DEFERRED = "arrived", "missing", "unresolvable", "deferred"
+LABELS = {"follows": "Follows", "tags": "Followed hashtags", "mutes": "Mutes",
+          "blocks": "Blocks", "domain_blocks": "Blocked domains", "lists": "List members",
+          "bookmarks": "Bookmarks", "filters": "Filters"}
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    category: str
+    item: str
+    status: str
+    reason: str = ""
+    advice: str = ""
+
+
+@dataclass
+class Report:
+    account: str
+    source: str
+    created_at: str
+    items: list[ReportItem] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for category in CATEGORIES:
+            tally = Counter(i.status for i in self.items if i.category == category)
+            if tally:
+                out[category] = dict(tally)
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        return {"account": self.account, "source": self.source, "created_at": self.created_at,
+                "counts": self.counts(), "problems": self.problems,
+                "items": [asdict(i) for i in self.items]}
+
+    def to_text(self) -> str:
+        lines = [f"Import report for {self.account}", f"Export: {self.source}",
+                 f"Checked: {self.created_at}", ""]
+        for category, tally in self.counts().items():
+            parts = ", ".join(f"{n} {status}" for status, n in sorted(tally.items()))
+            lines.append(f"{LABELS[category]}: {parts}")
+        not_there = [i for i in self.items if i.status != ARRIVED]
+        if not_there:
+            lines += ["", "Not there yet:"]
+            for i in not_there:
+                lines.append(f"- [{LABELS[i.category]}] {i.item.replace(chr(9), ' → ')}: "
+                             f"{i.status}" + (f" ({i.reason})" if i.reason else ""))
+                if i.advice:
+                    lines.append(f"    What to do: {i.advice}")
+        else:
+            lines += ["", "Everything in the export is on the new account."]
+        if self.problems:
+            lines += ["", "Rows that could not be read:", *(f"- {p}" for p in self.problems)]
+        return "\n".join(lines) + "\n"
+
+    def save(self, folder: str | Path) -> tuple[Path, Path]:
+        base = Path(folder)
+        atomic_write_json(base / REPORT_JSON, self.to_json())
+        atomic_write_text(base / REPORT_TEXT, self.to_text())
+        return base / REPORT_JSON, base / REPORT_TEXT
+
+
+def _advice(category: str, status: str, row: JobRow | None) -> tuple[str, str]:
+    """(reason, advice) for an item that is not there."""
+    reason = row.reason or "" if row is not None else ""
+    if status == DEFERRED:
+        return reason, "Its server is not answering; run the import again later."
+    if status == UNRESOLVABLE:
+        return reason, "Nothing to do unless the account or post comes back."
+    if reason == SERVER_IMPORT:
+        return reason, ("Upload for-server-import/following_accounts.csv under Settings → "
+                        "Import and export → Import (Following, Merge) if not done yet, and "
+                        "check that the import finished.")
+    if row is None:
+        return "not imported yet", "Run: fedidesk migrate import."
+    if row.state == "requested":
+        return reason, "The account approves followers by hand; wait for the approval."
+    if row.open:
+        return reason or "not imported yet", "Run the import again to continue."
+    return reason or row.state, "See the reason; run the import again after fixing it."
+
+
+async def verify(api: MastodonApi, source_dir: str | Path, *, account: str = "",
+                 journal: ImportJournal | None = None, save: bool = True) -> Report:
+    """Check every row of the export against the new account (read-only)."""
+    source = read_source(source_dir)
+    plan = await build_plan(api, source, account=account, budget_left=10**9,
+                            resolver=await resolver_for(api))
+    rows: dict[tuple[str, str], JobRow] = {}
+    if journal is not None and account:
+        job = journal.find_job(account, source.directory)
+        if job is not None:
+            rows = {(r.category, r.item): r for r in journal.rows(job.id)}
+    report = Report(account, str(source.directory),
+                    datetime.fromtimestamp(api.clock.time(), UTC).isoformat(timespec="seconds"),
+                    problems=list(source.problems))
+    for name, cat in plan.categories.items():
+        report.items += [ReportItem(name, i.item, ARRIVED, i.note) for i in cat.already_there]
+        for status, items in ((MISSING, cat.to_add), (UNRESOLVABLE, cat.unresolvable),
+                              (DEFERRED, cat.deferred)):
+            for i in items:
+                row = rows.get((name, i.item))
+                reason, advice = _advice(name, status, row)
+                report.items.append(ReportItem(name, i.item, status, reason or i.note, advice))
+    if save:
+        report.save(source.directory)
+    return report

@@ -1,0 +1,1 @@
+"""Migration import: plan, journal, importer and verify against mastodon-mock."""
