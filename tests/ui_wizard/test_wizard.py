@@ -204,6 +204,7 @@ def test_contacts_from_pasted_text(make_wizard: Factory, aloop: LoopRunner, mock
     assert "candidates" in page.status.text()
 
 
+@pytest.mark.integration
 def test_finish_produces_the_expected_columns(make_wizard: Factory, aloop: LoopRunner,
                                               mock: MockServer, ctx: AppContext) -> None:
     wizard, made = make_wizard()
@@ -223,6 +224,7 @@ def test_finish_produces_the_expected_columns(make_wizard: Factory, aloop: LoopR
     assert all(c.account == handle for c in columns)
 
 
+@pytest.mark.integration
 def test_unticked_columns_are_left_out(make_wizard: Factory, aloop: LoopRunner,
                                        mock: MockServer, ctx: AppContext) -> None:
     wizard, made = make_wizard()

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QTabWidget,
     QTreeWidget,
@@ -39,7 +40,7 @@ def pack(title: str) -> TopicPack | None:
 
 def usage(tag: TagSuggestion) -> str:
     if not tag.uses_7d and not tag.accounts_7d:
-        return ""
+        return "no posts this week"
     return f"{tag.accounts_7d:,} people, {tag.uses_7d:,} posts this week"
 
 
@@ -56,6 +57,9 @@ class FollowPage(WizardPage):
         self.tags.setObjectName("tagList")
         self.tags.setHeaderLabels(["Hashtag", "Usage", ""])
         self.tags.setRootIsDecorated(False)
+        self.tags.header().setStretchLastSection(False)
+        self.tags.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.tags.setColumnWidth(2, 110)
         self.tags.setColumnWidth(0, 200)
         self.tags.setColumnWidth(1, 260)
         self.pack = QComboBox()
@@ -78,6 +82,9 @@ class FollowPage(WizardPage):
         self.people.setObjectName("peopleList")
         self.people.setHeaderLabels(["Account", "Why", ""])
         self.people.setRootIsDecorated(False)
+        self.people.header().setStretchLastSection(False)
+        self.people.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.people.setColumnWidth(2, 110)
         self.people.setColumnWidth(0, 240)
         self.people.setColumnWidth(1, 260)
         people_tab = QWidget()
@@ -115,9 +122,11 @@ class FollowPage(WizardPage):
                 self.status.setText(error_text(exc))
                 found = []
             tags = [t for t in found if t.source == (title or TRENDING)]
-            if not tags and not chosen:
-                self.status.setText("This server shares no trending hashtags; pick a topic "
-                                    "pack above.")
+            if not tags and not chosen and self.pack.currentIndex() == 0:
+                self.status.setText("This server shares no trending hashtags right now; here "
+                                    "is a topic pack instead.")
+                self.pack.setCurrentIndex(1)
+                return
         if (self.pack.currentData() or "") != title:
             return
         self.tags.clear()

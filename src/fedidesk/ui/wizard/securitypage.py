@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from fedidesk.ui.wizard.base import WizardPage, label
 
@@ -39,7 +39,10 @@ class SecurityPage(WizardPage):
         self.open_button.clicked.connect(self.open_settings)
         self.status = label(name="securityStatus")
         self.body.addWidget(self.steps)
-        self.body.addWidget(self.open_button)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
         self.body.addWidget(self.status)
         self.authenticator: Any = None
         try:

@@ -127,6 +127,7 @@ class SignupWidget(QWidget):
         buttons.addWidget(self.another)
         buttons.addStretch(1)
         form_box.addLayout(buttons)
+        form_box.addStretch(1)
 
         self.wait_text = label(name="confirmText")
         self.resend_button = QPushButton("Send the e-mail again")
@@ -200,7 +201,8 @@ class SignupWidget(QWidget):
             ("Terms of service", self.details.terms_url),
             ("Privacy policy", self.details.privacy_url)) if u)
         self.rules.setHtml(f"<b>Rules of {e(self.details.info.domain)}</b>"
-                           f"<ol>{rules or '<li>No rules published.</li>'}</ol><p>{links}</p>")
+                           + (f"<ol>{rules}</ol>" if rules else "<p>No rules published.</p>")
+                           + f"<p>{links}</p>")
         self.reason_row.setVisible(regs.approval_required or regs.reason_required)
         self.form_layout.labelForField(self.reason_row).setVisible(self.reason_row.isVisible())
         self.birth_row.setVisible(bool(regs.min_age))

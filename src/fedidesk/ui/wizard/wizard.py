@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -83,7 +83,8 @@ class OnboardingWizard(QWidget):
 
         self.steps = QListWidget()
         self.steps.setObjectName("wizardSteps")
-        self.steps.setFixedWidth(190)
+        self.steps.setFixedWidth(230)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         self.pages: list[WizardPage] = []
         for number, cls in enumerate(PAGES, start=1):
