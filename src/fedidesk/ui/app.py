@@ -167,7 +167,7 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         window.refresh_accounts()
         window.show()
         if not ctx.accounts.list():
-            window.open_login()
+            window.open_wizard()
         else:
             window.check_connections()
         screenshot = getattr(args, "screenshot", None)

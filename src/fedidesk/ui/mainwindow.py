@@ -36,6 +36,7 @@ from fedidesk.ui.deck import DeckWidget
 from fedidesk.ui.logindialog import LoginDialog, LoginFn
 from fedidesk.ui.settingsdialog import SettingsDialog
 from fedidesk.ui.shortcutsdialog import ShortcutsDialog
+from fedidesk.ui.wizard import OnboardingWizard, WizardDeps
 
 log = logging.getLogger("fedidesk.ui")
 
@@ -151,7 +152,11 @@ class MainWindow(QMainWindow):
                 opener = self._extra_windows[key]
                 account_menu.addAction(self._action(
                     text, functools.partial(self._with_account, opener), None, name))
+        account_menu.addAction(self._action("&Getting started…", self.open_wizard, None,
+                                            "actionWizard"))
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("Getting &started…", self.open_wizard, None,
+                                         "actionWizardHelp"))
         help_menu.addAction(self._action("&Keyboard shortcuts", self.open_shortcuts, "?",
                                          "actionShortcuts"))
         # "n" writes a new post, as in Mastodon's web UI (text fields keep their letters).
@@ -282,6 +287,25 @@ class MainWindow(QMainWindow):
         self._show_current()
         if warnings:
             show_error(self, "Some columns were skipped", "\n".join(warnings))
+
+    def open_wizard(self) -> OnboardingWizard:
+        """The onboarding wizard; its last step adds the proposed columns to the deck."""
+
+        def finished(columns: list[ColumnSpec]) -> None:
+            self.refresh_accounts()
+            if self.deck is not None:
+                known = {s.key for s in self.deck.specs()}
+                for spec in columns:
+                    if spec.key not in known:
+                        self.deck.add_column(spec)
+            for entry in self.ctx.accounts.list():
+                self.ensure_starter_columns(entry.handle)
+            self._show_current()
+            self.accountsChanged.emit()
+
+        self._wizard = OnboardingWizard(WizardDeps(self.ctx, self._login, finished))
+        self._wizard.show()
+        return self._wizard
 
     def compose(self, handle: str | None = None) -> None:
         if self._compose is not None:
