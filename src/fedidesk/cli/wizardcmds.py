@@ -1,0 +1,74 @@
+"""``fedidesk totp check`` and ``fedidesk hashtags suggest``: the wizard's core from a shell.
+
+``cli/main.py`` calls ``add_parsers`` and dispatches ``COMMANDS`` (``(args, ctx) -> int``).
+``totp check`` never prints the secret; it reports what was parsed and, with ``--code``,
+whether the code matches (and whether this computer's clock is off).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
+
+from fedidesk.core import totp
+from fedidesk.core.context import AppContext
+from fedidesk.core.errors import FedideskError
+from fedidesk.core.suggestions import hashtag_suggestions
+
+Handler = Callable[[argparse.Namespace, AppContext], Awaitable[int]]
+
+
+def add_parsers(sub: Any) -> None:
+    """Register ``totp`` and ``hashtags`` on the main parser's subparsers."""
+    t = sub.add_parser("totp", help="check a two-factor secret (kept nowhere)")
+    tsub = t.add_subparsers(dest="totp_command", metavar="ACTION", required=True)
+    check = tsub.add_parser("check", help="parse a secret or otpauth:// URI, verify a code")
+    check.add_argument("secret", metavar="SECRET_OR_URI")
+    check.add_argument("--code", help="a 6-digit code from your authenticator")
+    h = sub.add_parser("hashtags", help="hashtags to follow")
+    hsub = h.add_subparsers(dest="hashtags_command", metavar="ACTION", required=True)
+    suggest = hsub.add_parser("suggest", help="trending tags and topic packs")
+    suggest.add_argument("--account", help="user@server (default: the default account)")
+    suggest.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+async def totp_command(args: argparse.Namespace, ctx: AppContext) -> int:
+    secret = totp.parse_secret(args.secret)
+    label = " / ".join(x for x in (secret.issuer, secret.account_name) if x)
+    print(f"Valid TOTP secret (SHA1, 6 digits, 30 s){f' for {label}' if label else ''}.")
+    if args.code:
+        result = totp.verify(secret, args.code)
+        print(result.message)
+        return 0 if result.ok else 1
+    code, left = totp.current_code(secret)
+    print(f"Current code: {code} (valid for {left} s)")
+    print(totp.WEAKER_WARNING)
+    return 0
+
+
+async def hashtags_command(args: argparse.Namespace, ctx: AppContext) -> int:
+    entry = ctx.accounts.get(args.account) if args.account else ctx.accounts.default
+    if entry is None:
+        raise FedideskError("No account is signed in. Run `fedidesk login SERVER` first.")
+    found = await hashtag_suggestions(ctx.accounts.api(entry.handle))
+    if args.json:
+        print(json.dumps([asdict(s) for s in found], indent=2, ensure_ascii=False))
+        return 0
+    for s in found:
+        mark = "✓" if s.following else " "
+        print(f"{mark} #{s.name:<28} {s.uses_7d:>6} posts/7d  {s.accounts_7d:>5} people  "
+              f"[{s.source}]")
+    return 0
+
+
+async def dispatch(args: argparse.Namespace, ctx: AppContext) -> int:
+    """Run ``totp …`` or ``hashtags …``."""
+    if args.command == "totp":
+        return await totp_command(args, ctx)
+    return await hashtags_command(args, ctx)
+
+
+COMMANDS: dict[str, Handler] = {"totp": dispatch, "hashtags": dispatch}
