@@ -18,6 +18,7 @@ from typing import Any
 from fedidesk import __version__
 from fedidesk.cli import contacts as contacts_cli
 from fedidesk.cli import migrate as migrate_cli
+from fedidesk.cli import migrate_import as migrate_import_cli
 from fedidesk.cli import onboarding, wizardcmds
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.auth.login import browser_login, token_login
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     wizardcmds.add_parsers(sub)  # totp check, hashtags suggest (cli/wizardcmds.py)
     contacts_cli.add_parser(sub)  # contacts scan (cli/contacts.py)
     migrate_cli.add_parser(sub)  # migrate export (cli/migrate.py)
+    migrate_import_cli.add_parsers(sub)  # migrate import/status/verify
     return parser
 
 
@@ -85,6 +87,8 @@ def run(argv: list[str]) -> int:
         return _guard(lambda: asyncio.run(onboarding.COMMANDS[args.command](args)))
     if args.command == "contacts":  # cli/contacts.py
         return _guard(lambda: contacts_cli.run(args))
+    if args.command == "migrate" and args.migrate_command in migrate_import_cli.COMMANDS:
+        return _guard(lambda: migrate_import_cli.run(args))
     if args.command == "migrate":  # cli/migrate.py
         return _guard(lambda: migrate_cli.run(args))
     return _guard(lambda: asyncio.run(_with_context(args, COMMANDS[args.command])))
