@@ -24,7 +24,6 @@ large import does not repeat thousands of lookups.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,7 +288,6 @@ async def build_plan(api: MastodonApi, source: ImportSource, *, account: str,
     b = _Builder(api, resolver, plan, known)
     b.blocked_domains = await _domain_blocks(api)
     me = await api.verify_credentials()
-    started = time.monotonic()
     if "follows" in chosen:
         await b.accounts_category("follows", [r.acct for r in source.follows], follow=True,
                                   there="following")
@@ -315,5 +313,4 @@ async def build_plan(api: MastodonApi, source: ImportSource, *, account: str,
     if "filters" in chosen:
         await _filters(b)
     _preflight(plan, me, budget_left)
-    del started
     return plan

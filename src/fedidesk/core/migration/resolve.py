@@ -107,7 +107,10 @@ class Resolver:
             pass
         if domain == self.local_domain:
             return None
-        results = await self.api.search(acct, type="accounts", resolve=True, limit=5)
+        try:
+            results = await self.api.search(acct, type="accounts", resolve=True, limit=5)
+        except (NotFoundError, NotSupportedError):
+            return None
         for account in results.accounts:
             if self.handle(account) == acct.lower():
                 return account
