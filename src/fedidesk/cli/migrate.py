@@ -17,6 +17,7 @@ import sys
 import time
 from typing import Any
 
+from fedidesk.cli import migrate_move
 from fedidesk.core.context import AppContext
 from fedidesk.core.migration.export import (
     CATEGORIES,
@@ -41,6 +42,7 @@ def add_parser(sub: Any) -> None:
     export.add_argument("--only", metavar="LIST", type=_categories,
                         help="comma-separated subset of: " + ",".join(CATEGORIES))
     export.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    migrate_move.add_parsers(actions)  # move-status (cli/migrate_move.py)
 
 
 def _categories(text: str) -> list[str]:
@@ -54,6 +56,8 @@ def _categories(text: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``migrate`` (called inside the main CLI's error guard)."""
+    if args.migrate_command in migrate_move.COMMANDS:
+        return migrate_move.run(args)
     return asyncio.run(_export(args))
 
 
