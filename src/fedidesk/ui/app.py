@@ -32,6 +32,7 @@ from fedidesk.ui.crash import CrashHandler
 from fedidesk.ui.deck import DeckWidget
 from fedidesk.ui.deckcontroller import DeckController
 from fedidesk.ui.mainwindow import MainWindow
+from fedidesk.ui.theme import ThemeManager
 from fedidesk.ui.windows import WindowManager
 
 log = logging.getLogger("fedidesk.ui")
@@ -130,6 +131,7 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         if sandbox is not None:
             sandbox.stop()
         return 1
+    ThemeManager(app, ctx.settings)  # owned by the app; follows Settings and the system
     window: MainWindow | None = None
     controller = DeckController(ctx)
     windows = WindowManager(ctx)
