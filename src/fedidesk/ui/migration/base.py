@@ -1,0 +1,137 @@
+"""What every assistant page shares: dependencies, the saved state, a title and a body."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from fedidesk.core.api import MastodonApi
+from fedidesk.core.context import AppContext
+from fedidesk.core.errors import FedideskError
+from fedidesk.ui.asynctools import spawn
+from fedidesk.ui.logindialog import LoginFn
+from fedidesk.ui.migration.state import GONE, MOVE, MigrationState
+
+
+@dataclass
+class Shared:
+    """Dependencies and the persisted choices (``state``)."""
+
+    ctx: AppContext
+    login: LoginFn
+    open_url: Callable[[str], object]
+    open_file: Callable[[str], object]
+    state: MigrationState
+
+    def api(self, handle: str) -> MastodonApi | None:
+        """The API client of a signed-in ``handle``, or ``None``."""
+        if not handle or self.ctx.accounts.find(handle) is None:
+            return None
+        try:
+            return self.ctx.accounts.api(handle)
+        except FedideskError:
+            return None
+
+    def base_url(self, handle: str) -> str:
+        entry = self.ctx.accounts.find(handle) if handle else None
+        return entry.base_url.rstrip("/") if entry is not None else ""
+
+    @property
+    def moving(self) -> bool:
+        return self.state.mode == MOVE
+
+    @property
+    def server_gone(self) -> bool:
+        return self.state.mode == GONE
+
+
+def error_text(exc: BaseException) -> str:
+    if isinstance(exc, FedideskError):
+        return exc.user_message
+    return f"Something went wrong: {exc}"
+
+
+def red(text: str) -> str:
+    return f"<span style='color:#c00'>{html.escape(text)}</span>"
+
+
+def label(text: str = "", name: str = "") -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(True)
+    widget.setTextFormat(Qt.TextFormat.RichText)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    widget.setOpenExternalLinks(False)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+class MigrationPage(QWidget):
+    """One step. Subclasses set ``key``/``title``/``intro`` and fill ``self.body``.
+
+    Signals:
+        changed(): a choice changed (the assistant saves its state and updates buttons).
+        goTo(str): asks the assistant to show the page with this key.
+    """
+
+    changed = Signal()
+    goTo = Signal(str)
+    key = ""
+    title = ""
+    intro = ""
+
+    def __init__(self, shared: Shared, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shared = shared
+        self.setObjectName(f"migrationPage_{self.key}")
+        self._tasks: set[asyncio.Task[Any]] = set()
+        outer = QVBoxLayout(self)
+        heading = QLabel(f"<h2>{self.title}</h2>")
+        heading.setObjectName("pageTitle")
+        explanation = label(self.intro, "pageIntro")
+        outer.addWidget(heading)
+        outer.addWidget(explanation)
+        self.body = QVBoxLayout()
+        outer.addLayout(self.body, 1)
+
+    @property
+    def state(self) -> MigrationState:
+        return self.shared.state
+
+    def applies(self) -> bool:
+        """Whether this step is part of the chosen mode (others are greyed and skipped)."""
+        return True
+
+    def ready(self) -> tuple[bool, str]:
+        """Whether Next may be pressed, and if not, why (shown as a tooltip)."""
+        return True, ""
+
+    def entered(self) -> None:
+        """Called each time the page is shown."""
+
+    def values(self) -> dict[str, Any]:
+        return {}
+
+    def restore(self, values: dict[str, Any]) -> None:
+        """Put saved page values back."""
+
+    # ---- async helpers ------------------------------------------------------------------
+    def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
+        task = spawn(coro, owner=self)
+        if task is not None:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return task
+
+    def busy(self) -> bool:
+        return any(not t.done() for t in self._tasks)
+
+    def cancel_work(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()

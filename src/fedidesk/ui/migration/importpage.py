@@ -1,0 +1,231 @@
+"""Step 6: the import itself — per-category progress, pause/resume, rate-limit waits."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton
+
+from fedidesk.core.errors import FedideskError
+from fedidesk.core.migration.assistant import import_folder
+from fedidesk.core.migration.importer import ImportProgress, ImportSummary, hhmm
+from fedidesk.core.migration.importjournal import OPEN_STATES, ImportJournal
+from fedidesk.core.migration.plan import SERVER, SERVER_IMPORT_DIR
+from fedidesk.ui.migration.base import MigrationPage, error_text, label, red
+from fedidesk.ui.migration.planpage import follows_explanation
+from fedidesk.ui.migration.state import import_categories, label_for_import
+
+RUNNING, PAUSED, PARTIAL, FINISHED = "running", "paused", "partial", "finished"
+
+
+class ImportPage(MigrationPage):
+    key = "import"
+    title = "Bring it over"
+    intro = ("fedidesk adds everything to the new account, one thing at a time and within "
+             "the server's limits. You can pause, close fedidesk, and continue later: it "
+             "remembers what is already done and never sends anything twice.")
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._pause = False
+        self.summary: ImportSummary | None = None
+        self.start_button = QPushButton("Start import")
+        self.start_button.setObjectName("startImport")
+        self.start_button.clicked.connect(self.toggle)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        self.server_button = QPushButton("Open the server's import page")
+        self.server_button.setObjectName("openServerImport")
+        self.server_button.clicked.connect(self.open_server_import)
+        self.server_button.hide()
+        self.file_button = QPushButton("Show following_accounts.csv")
+        self.file_button.clicked.connect(self.show_server_csv)
+        self.file_button.hide()
+        buttons.addWidget(self.server_button)
+        buttons.addWidget(self.file_button)
+        buttons.addStretch(1)
+        self.body.addLayout(buttons)
+        self.follows_label = label(name="importFollowsChoice")
+        self.body.addWidget(self.follows_label)
+        self.grid = QGridLayout()
+        self.grid.setColumnStretch(1, 1)
+        self.body.addLayout(self.grid)
+        self.bars: dict[str, QProgressBar] = {}
+        self.bar_labels: dict[str, QLabel] = {}
+        self.current = label(name="importCurrent")
+        self.wait_label = label(name="importWait")
+        self.result = label(name="importResult")
+        for widget in (self.current, self.wait_label, self.result):
+            self.body.addWidget(widget)
+        self.body.addStretch(1)
+
+    # ---- state -------------------------------------------------------------------------
+    def journal(self) -> ImportJournal:
+        return ImportJournal(self.shared.ctx.db)
+
+    def job_counts(self) -> dict[str, dict[str, int]]:
+        if not self.state.folder or not self.state.new:
+            return {}
+        journal = self.journal()
+        job = journal.find_job(self.state.new, Path(self.state.folder).resolve())
+        return journal.counts(job.id) if job is not None else {}
+
+    def refresh_bars(self) -> None:
+        counts = self.job_counts()
+        wanted = import_categories(self.state.categories)
+        for name in wanted:
+            tally = counts.get(name, {})
+            total = sum(tally.values())
+            if not total:
+                continue
+            if name not in self.bars:
+                bar = QProgressBar()
+                bar.setObjectName(f"importBar_{name}")
+                bar.setFormat("%v of %m")
+                text = QLabel(label_for_import(name))
+                row = len(self.bars)
+                self.grid.addWidget(text, row, 0)
+                self.grid.addWidget(bar, row, 1)
+                self.bars[name], self.bar_labels[name] = bar, text
+            open_rows = sum(n for s, n in tally.items() if s in OPEN_STATES)
+            self.bars[name].setRange(0, total)
+            self.bars[name].setValue(total - open_rows)
+            failed = tally.get("failed", 0) + tally.get("skipped", 0)
+            self.bars[name].setToolTip(", ".join(f"{n} {s}" for s, n in sorted(tally.items())))
+            self.bar_labels[name].setText(label_for_import(name)
+                                          + (f" ({failed} not possible)" if failed else ""))
+
+    def entered(self) -> None:
+        self.refresh_bars()
+        plan = self._plan()
+        self.follows_label.setText(follows_explanation(plan) if plan is not None else "")
+        server = plan is not None and plan.follow_path == SERVER
+        self.server_button.setVisible(server)
+        self.file_button.setVisible(server)
+        if self.state.import_state == RUNNING and not self.busy():
+            # fedidesk was closed while importing: the journal knows what is left.
+            self.state.import_state = PAUSED
+            self.result.setText("The import was interrupted. <b>Resume</b> continues where "
+                                "it stopped.")
+        elif self.state.import_state == PAUSED and not self.busy():
+            self.result.setText("Paused. <b>Resume</b> continues where it stopped.")
+        elif self.state.import_state == FINISHED and not self.busy() and not self.summary:
+            self.result.setText("Everything is imported. Continue to the report.")
+        self._buttons()
+
+    def _plan(self) -> Any:
+        page = self.window().findChild(MigrationPage, "migrationPage_plan")
+        return getattr(page, "plan", None)
+
+    def _buttons(self) -> None:
+        if self.busy():
+            self.start_button.setText("Pausing…" if self._pause else "Pause")
+            self.start_button.setEnabled(not self._pause)
+        else:
+            self.start_button.setEnabled(True)
+            self.start_button.setText({PAUSED: "Resume", PARTIAL: "Continue import",
+                                       FINISHED: "Run again"}.get(self.state.import_state,
+                                                                  "Start import"))
+
+    # ---- running ------------------------------------------------------------------------
+    def toggle(self) -> None:
+        if self.busy():
+            self.pause()
+        else:
+            self.start()
+
+    def start(self) -> None:
+        if self.busy():
+            return
+        api = self.shared.api(self.state.new)
+        if api is None:
+            self.result.setText(red(f"fedidesk is not signed in to {self.state.new}."))
+            return
+        self._pause = False
+        self.state.import_state = RUNNING
+        self.result.setText("")
+        self.wait_label.setText("")
+        self.current.setText("Looking things up on the new server…")
+        self.changed.emit()
+        self.run(self._import(api))
+        self._buttons()
+
+    def pause(self) -> None:
+        if self.busy():
+            self._pause = True
+            self.current.setText("Pausing after the current item…")
+            self._buttons()
+
+    def on_progress(self, event: ImportProgress) -> None:
+        if event.message:
+            self.wait_label.setText(html.escape(event.message))
+            return
+        self.wait_label.setText("")
+        self.current.setText(f"{event.done} of {event.total}: "
+                             f"{html.escape(label_for_import(event.category))} — "
+                             f"{html.escape(event.item.replace(chr(9), ': '))} "
+                             f"({html.escape(event.state)}"
+                             + (f": {html.escape(event.reason)}" if event.reason else "") + ")")
+        self.refresh_bars()
+
+    async def _import(self, api: Any) -> None:
+        try:
+            outcome = await import_folder(
+                api, self.shared.ctx.db, self.state.new, self.state.folder,
+                only=import_categories(self.state.categories), progress=self.on_progress,
+                cancel=lambda: self._pause)
+        except FedideskError as exc:
+            self.state.import_state = PAUSED
+            self.result.setText(red(error_text(exc)) + " <b>Resume</b> continues where it "
+                                "stopped.")
+            self.current.setText("")
+        else:
+            summary = outcome.summary
+            assert summary is not None
+            self.summary = summary
+            self._finished(summary, outcome.plan.follow_path == SERVER)
+        finally:
+            self._pause = False
+            self.refresh_bars()
+            self.changed.emit()
+            self._buttons()
+
+    def _finished(self, summary: ImportSummary, server_path: bool) -> None:
+        self.server_button.setVisible(server_path)
+        self.file_button.setVisible(server_path)
+        self.current.setText("")
+        self.wait_label.setText("")
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in summary.notes)
+        if summary.cancelled:
+            self.state.import_state = PAUSED
+            self.result.setText("Paused. <b>Resume</b> continues where it stopped." + (
+                f"<ul>{notes}</ul>" if notes else ""))
+        elif summary.open_rows:
+            self.state.import_state = PARTIAL
+            when = (f" Follows continue at {hhmm(summary.resumes_at)}, when today's limit "
+                    "resets." if summary.resumes_at else "")
+            self.result.setText(f"{summary.open_rows} things are left for later.{when} "
+                                "<b>Continue import</b> picks them up; you can look at the "
+                                "report already." + (f"<ul>{notes}</ul>" if notes else ""))
+        else:
+            self.state.import_state = FINISHED
+            self.result.setText("Everything is imported. Continue to the report."
+                                + (f"<ul>{notes}</ul>" if notes else ""))
+
+    # ---- server import path ------------------------------------------------------------
+    def open_server_import(self) -> None:
+        base = self.shared.base_url(self.state.new)
+        if base:
+            self.shared.open_url(f"{base}/settings/imports")
+
+    def show_server_csv(self) -> None:
+        self.shared.open_file(str(Path(self.state.folder) / SERVER_IMPORT_DIR))
+
+    def ready(self) -> tuple[bool, str]:
+        if self.busy():
+            return False, "The import is running; pause it first."
+        if self.state.import_state not in (PARTIAL, FINISHED, PAUSED):
+            return False, "Start the import first."
+        return True, ""

@@ -1,0 +1,116 @@
+"""Migration assistant progress, kept in the database ``kv`` table (namespace ``migration``).
+
+Only non-secret choices are stored: the step, the mode, the two account handles, the export
+folder, the chosen categories and how far export and import got. Tokens stay in the keyring;
+the import's row-by-row progress lives in the core's journal.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from fedidesk.core.storage import Database
+
+NAMESPACE = "migration"
+KEY = "state"
+
+#: What the user can bring, in the order shown; keys are the assistant's own names.
+CATEGORIES: tuple[str, ...] = ("follows", "lists", "mutes", "blocks", "domain_blocks",
+                               "bookmarks", "hashtags", "filters")
+LABELS: dict[str, str] = {
+    "follows": "Accounts you follow", "lists": "Lists", "mutes": "Muted accounts",
+    "blocks": "Blocked accounts", "domain_blocks": "Blocked servers (domains)",
+    "bookmarks": "Bookmarks", "hashtags": "Followed hashtags", "filters": "Filters",
+}
+#: Assistant category → the export's category name.
+EXPORT_NAMES: dict[str, str] = {"hashtags": "followed_tags"}
+#: Assistant category → the import plan's category name.
+IMPORT_NAMES: dict[str, str] = {"hashtags": "tags"}
+
+MOVE, COPY, GONE = "move", "copy", "gone"
+MODES = (MOVE, COPY, GONE)
+
+
+def export_categories(chosen: list[str]) -> list[str]:
+    return [EXPORT_NAMES.get(c, c) for c in chosen]
+
+
+def import_categories(chosen: list[str]) -> tuple[str, ...]:
+    return tuple(IMPORT_NAMES.get(c, c) for c in chosen)
+
+
+def label_for_import(name: str) -> str:
+    """People's name of an import plan category (``tags`` → "Followed hashtags")."""
+    back = {v: k for k, v in IMPORT_NAMES.items()}
+    return LABELS.get(back.get(name, name), name.replace("_", " ").capitalize())
+
+
+@dataclass
+class MigrationState:
+    """Everything needed to resume the assistant where it was left."""
+
+    step: str = ""
+    mode: str = MOVE
+    old: str = ""
+    new: str = ""
+    folder: str = ""
+    categories: list[str] = field(default_factory=lambda: list(CATEGORIES))
+    exported: bool = False
+    planned: bool = False
+    import_state: str = ""  # "", "running", "paused", "partial", "finished"
+    report: str = ""
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"step": self.step, "mode": self.mode, "old": self.old, "new": self.new,
+                "folder": self.folder, "categories": list(self.categories),
+                "exported": self.exported, "planned": self.planned,
+                "import_state": self.import_state, "report": self.report,
+                "pages": self.pages}
+
+    @classmethod
+    def from_json(cls, data: Any) -> MigrationState:
+        if not isinstance(data, dict):
+            return cls()
+        cats = data.get("categories")
+        pages = data.get("pages")
+        mode = str(data.get("mode") or MOVE)
+        return cls(
+            step=str(data.get("step") or ""), mode=mode if mode in MODES else MOVE,
+            old=str(data.get("old") or ""), new=str(data.get("new") or ""),
+            folder=str(data.get("folder") or ""),
+            categories=[str(c) for c in cats if c in CATEGORIES] if isinstance(cats, list)
+            else list(CATEGORIES),
+            exported=bool(data.get("exported")), planned=bool(data.get("planned")),
+            import_state=str(data.get("import_state") or ""),
+            report=str(data.get("report") or ""),
+            pages={str(k): v for k, v in pages.items() if isinstance(v, dict)}
+            if isinstance(pages, dict) else {})
+
+
+class MigrationStore:
+    """Reads and writes the one ``MigrationState`` row."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def load(self) -> MigrationState:
+        rows = self.db.execute("SELECT value FROM kv WHERE namespace = ? AND key = ?",
+                               (NAMESPACE, KEY))
+        if not rows:
+            return MigrationState()
+        try:
+            return MigrationState.from_json(json.loads(rows[0][0]))
+        except ValueError:
+            return MigrationState()
+
+    def save(self, state: MigrationState) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)",
+            (NAMESPACE, KEY, json.dumps(state.to_json()), time.time()))
+
+    def clear(self) -> None:
+        self.db.execute("DELETE FROM kv WHERE namespace = ? AND key = ?", (NAMESPACE, KEY))
