@@ -126,8 +126,17 @@ class MigrationPage(QWidget):
         task = spawn(coro, owner=self)
         if task is not None:
             self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(self._task_done)
         return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        try:
+            self.changed.emit()  # buttons depend on busy()
+        except RuntimeError:  # the page is already gone
+            pass
 
     def busy(self) -> bool:
         return any(not t.done() for t in self._tasks)

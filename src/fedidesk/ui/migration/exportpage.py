@@ -42,6 +42,7 @@ class ExportPage(MigrationPage):
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self._cancel = asyncio.Event()
+        self.changed.connect(self._buttons)  # after a task ends, too
         self.folder_edit = QLineEdit()
         self.folder_edit.setObjectName("exportFolder")
         self.folder_edit.editingFinished.connect(self._folder_typed)

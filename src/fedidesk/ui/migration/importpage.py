@@ -31,6 +31,7 @@ class ImportPage(MigrationPage):
         super().__init__(*args, **kw)
         self._pause = False
         self.summary: ImportSummary | None = None
+        self.changed.connect(self._buttons)  # after a task ends, too
         self.start_button = QPushButton("Start import")
         self.start_button.setObjectName("startImport")
         self.start_button.clicked.connect(self.toggle)

@@ -50,6 +50,7 @@ class MovePage(MigrationPage):
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.rows: dict[str, QLabel] = {}
+        self.changed.connect(self._buttons)  # after a task ends, too
         for step in STEPS[MOVE]:
             row = label(name=f"moveStep_{step}")
             self.rows[step] = row
