@@ -75,10 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: list[str]) -> int:
     """Parse ``argv`` and run; returns the exit code."""
     parser = build_parser()
+    # Links handed over by the desktop (``fedidesk %U``): open them in the window.
+    urls = [a for a in argv if not a.startswith("-") and ("://" in a)]
+    argv = [a for a in argv if a not in urls]
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    args.open_urls = urls
     if args.command is None:
         from fedidesk.ui.app import run_gui  # lazy: headless machines have no Qt display
 

@@ -25,6 +25,7 @@ from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.auth.login import browser_login, token_login
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.paths import resolve_paths
 from fedidesk.core.sandbox import Sandbox
 from fedidesk.core.secrets import KeyringUnavailable
 from fedidesk.ui.asynctools import ask
@@ -32,7 +33,9 @@ from fedidesk.ui.crash import CrashHandler
 from fedidesk.ui.deck import DeckWidget
 from fedidesk.ui.deckcontroller import DeckController
 from fedidesk.ui.mainwindow import MainWindow
+from fedidesk.ui.singleinstance import SingleInstance, hand_over, server_name
 from fedidesk.ui.theme import ThemeManager
+from fedidesk.ui.tray import Tray
 from fedidesk.ui.windows import WindowManager
 
 log = logging.getLogger("fedidesk.ui")
@@ -54,13 +57,23 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run_gui(args: argparse.Namespace) -> int:
     """Start the desktop app and return its exit code."""
     app = make_application()
+    instance: SingleInstance | None = None
+    if not getattr(args, "sandbox", False):
+        name = server_name(str(resolve_paths(getattr(args, "profile_dir", None)).config_dir))
+        if hand_over(name, list(getattr(args, "open_urls", []) or [])):
+            return 0  # the running fedidesk comes to the front and opens the links
+        instance = SingleInstance(name)
+        if not instance.listen():
+            log.warning("Could not listen for other launches on %s", name)
     crash = CrashHandler()
     crash.install()
     try:
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-            return runner.run(_main(app, args, crash))
+            return runner.run(_main(app, args, crash, instance))
     finally:
         crash.uninstall()
+        if instance is not None:
+            instance.close()
 
 
 def make_login(ctx: AppContext, window_getter: Callable[[], Any]) -> Callable[
@@ -105,7 +118,8 @@ async def _open_context(args: argparse.Namespace, profile_dir: str | None,
         return AppContext.create(profile_dir, allow_session_only=True)
 
 
-async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler) -> int:
+async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler,
+                instance: SingleInstance | None = None) -> int:
     # QApplication.quit() would stop the qasync loop under our feet; closing the last
     # window ends the coroutine instead, so shutdown can still await the HTTP clients.
     quit_event = asyncio.Event()
@@ -163,11 +177,30 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
                 window.ensure_starter_columns(entry.handle)
             sandbox.start_chatter()
             window.refresh_accounts()
+        if Tray.available():
+            window.tray = Tray(window, app.windowIcon(), compose=window.compose,
+                               quit_app=window.quit_app)
+            window.tray.show()
+            controller.notifier.set_tray(window.tray)
+            controller.notifier.unreadChanged.connect(window.tray.set_unread)
+
+        def bring_to_front(urls: list[str]) -> None:
+            assert window is not None
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
+            for url in urls:
+                windows.open_link(url)
+
+        if instance is not None:
+            instance.activated.connect(bring_to_front)
         deck.load()
         for entry in ctx.accounts.list():
             window.ensure_starter_columns(entry.handle)
         window.refresh_accounts()
         window.show()
+        for url in getattr(args, "open_urls", []) or []:
+            windows.open_link(url)
         if not ctx.accounts.list():
             window.open_wizard()
         else:

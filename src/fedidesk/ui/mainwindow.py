@@ -15,12 +15,14 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QSystemTrayIcon,
     QToolBar,
 )
 
@@ -64,6 +66,8 @@ class MainWindow(QMainWindow):
         self.deck = deck
         self._compose = compose
         self._extra_windows = extra_windows or {}
+        self.tray: QSystemTrayIcon | None = None
+        self._quitting = False
         self._login = login
         self._check_account = check_account
         self.connection: dict[str, str] = {}
@@ -131,7 +135,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("&Settings…", self.open_settings, "Ctrl+,",
                                          "actionSettings"))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q", "actionQuit"))
+        file_menu.addAction(self._action("&Quit", self.quit_app, "Ctrl+Q", "actionQuit"))
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self._action("&Full screen", self._toggle_full_screen, "F11",
                                               "actionFullScreen"))
@@ -435,7 +439,22 @@ class MainWindow(QMainWindow):
         if state:
             self.restoreState(QByteArray.fromBase64(state.encode("ascii")))
 
+    def quit_app(self) -> None:
+        """Really quit (also when closing the window would only hide it in the tray)."""
+        self._quitting = True
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self:
+                widget.close()
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        tray = self.tray
+        if (tray is not None and tray.isVisible() and not self._quitting
+                and self.ctx.settings.get("general.close_to_tray")):
+            self.hide()
+            event.ignore()
+            self.statusBar().clearMessage()
+            return
         try:
             self.ctx.settings.set("window.geometry",
                                   bytes(self.saveGeometry().toBase64().data()).decode("ascii"))

@@ -77,6 +77,10 @@ class Notifier(QObject):
         self._tray: QSystemTrayIcon | None = None
         self._icon = icon or QIcon()
 
+    def set_tray(self, tray: QSystemTrayIcon) -> None:
+        """Show notifications through the app's tray icon instead of a private one."""
+        self._tray = tray
+
     def _tray_icon(self) -> QSystemTrayIcon | None:
         if self._tray is None and QSystemTrayIcon.isSystemTrayAvailable():
             self._tray = QSystemTrayIcon(self._icon, self)

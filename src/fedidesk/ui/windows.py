@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
@@ -24,6 +25,20 @@ from fedidesk.ui.profileview import ProfileWindow
 from fedidesk.ui.threadview import ThreadWindow
 
 log = logging.getLogger("fedidesk.ui.windows")
+
+
+def link_query(url: str) -> str:
+    """What to ask the server for: ``web+mastodon://`` links carry the real address."""
+    if url.startswith("web+mastodon://"):
+        rest = url[len("web+mastodon://"):]
+        query = parse_qs(urlsplit("x://" + rest).query)
+        for key in ("uri", "url", "acct"):
+            if query.get(key):
+                return query[key][0].strip()
+        return unquote(rest.split("?", 1)[0]).strip("/")
+    if url.startswith(("https://", "http://")) or url.startswith("@"):
+        return url.strip()
+    return ""
 
 
 class WindowManager(QObject):
@@ -123,6 +138,29 @@ class WindowManager(QObject):
                                open_thread=lambda sid: self.open_thread(account, sid),
                                my_id=entry.account_id)
         self._keep(window)
+
+    def open_link(self, url: str, account: str | None = None) -> None:
+        """Open a profile or post link (or ``web+mastodon://``) inside the app."""
+        entry = self.ctx.accounts.find(account) if account else self.ctx.accounts.default
+        if entry is None:
+            return
+        spawn(self._open_link(entry.handle, link_query(url)))
+
+    async def _open_link(self, account: str, query: str) -> None:
+        if not query:
+            return
+        try:
+            results = await self.ctx.accounts.api(account).search(query, resolve=True)
+        except FedideskError as exc:
+            show_error(self.parent_widget, "Cannot open the link", exc.user_message)
+            return
+        if results.statuses:
+            self.open_thread(account, results.statuses[0].id)
+        elif results.accounts:
+            self.profile(account, results.accounts[0].id)
+        else:
+            show_error(self.parent_widget, "Nothing found",
+                       f"Your server found nothing at {query}.")
 
     def moderation(self, account: str) -> None:
         from fedidesk.ui.moderation import ModerationWindow

@@ -1,0 +1,58 @@
+"""The system tray icon: unread count, New post, Show/Hide, Quit; optional close-to-tray."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
+
+
+class Tray(QSystemTrayIcon):
+    """Tray icon for the main window (only created where a tray exists)."""
+
+    def __init__(self, window: QWidget, icon: QIcon, *, compose: Callable[[], object],
+                 quit_app: Callable[[], object]) -> None:
+        super().__init__(icon, window)
+        self.window = window
+        self.unread = 0
+        menu = QMenu(window)
+        self.compose_action = QAction("New post…", menu)
+        self.compose_action.triggered.connect(lambda *_: compose())
+        self.toggle_action = QAction("Hide fedidesk", menu)
+        self.toggle_action.triggered.connect(lambda *_: self.toggle_window())
+        quit_action = QAction("Quit", menu)
+        quit_action.triggered.connect(lambda *_: quit_app())
+        for action in (self.compose_action, self.toggle_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(quit_action)
+        self.setContextMenu(menu)
+        self.activated.connect(self._activated)
+        self.set_unread(0)
+
+    @staticmethod
+    def available() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def set_unread(self, count: int) -> None:
+        self.unread = count
+        self.setToolTip(f"fedidesk — {count} unread" if count else "fedidesk")
+
+    def toggle_window(self) -> None:
+        if self.window.isVisible():
+            self.window.hide()
+        else:
+            self.show_window()
+        self.toggle_action.setText("Hide fedidesk" if self.window.isVisible()
+                                   else "Show fedidesk")
+
+    def show_window(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger,
+                      QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.toggle_window()
