@@ -54,7 +54,7 @@ async def shoot(out: Path) -> list[Path]:
         window.show()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not all(c.state == "live" for c in deck.columns):
-            await settle(0.2)  # noqa: ASYNC110 (column states are plain attributes)
+            await settle(0.2)
         await settle(1.5)
         saved.append(out / "main-window.png")
         window.grab().save(str(saved[-1]))
