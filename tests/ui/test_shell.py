@@ -12,7 +12,7 @@ import pytest
 from keyring.backends import fail
 from mastodon_mock.testing.server import MockServer
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QTabWidget
 
 from fedidesk.core.auth.login import token_login
 from fedidesk.core.context import AppContext
@@ -169,3 +169,23 @@ def test_keyring_failure_offers_session_only(qtbot: object, aloop: LoopRunner,
     for path in profile_dir.rglob("*"):
         if path.is_file():
             assert b"session-secret-123" not in path.read_bytes()
+
+
+def test_settings_accounts_and_keyboard_pages(ctx: AppContext, qtbot: object,
+                                              aloop: LoopRunner, mock: MockServer) -> None:
+    for name in ("alice", "bob"):
+        aloop.run(token_login(mock.base_url, token_for(mock, name), accounts=ctx.accounts))
+    signed_out: list[str] = []
+    dialog = SettingsDialog(ctx.settings, accounts=ctx.accounts, sign_out=signed_out.append)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    assert dialog.accounts_list.count() == 2
+    assert "(default)" in dialog.accounts_list.item(0).text()
+    dialog.accounts_list.setCurrentRow(1)
+    dialog.default_button.click()
+    assert ctx.accounts.default is not None and ctx.accounts.default.handle.startswith("bob@")
+    dialog.accounts_list.setCurrentRow(0)
+    dialog.sign_out_button.click()
+    assert signed_out and signed_out[0].startswith("alice@")
+    tabs = [dialog.findChild(QTabWidget).tabText(i)  # type: ignore[union-attr]
+            for i in range(dialog.findChild(QTabWidget).count())]  # type: ignore[union-attr]
+    assert "Accounts" in tabs and "Keyboard" in tabs

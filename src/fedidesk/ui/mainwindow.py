@@ -343,6 +343,9 @@ class MainWindow(QMainWindow):
             self.refresh_accounts()
             self.accountsChanged.emit()
 
+    def _sign_out_from_settings(self, handle: str) -> None:
+        spawn(self._sign_out(handle), owner=self)
+
     def sign_out_current(self) -> None:
         handle = self.current_handle
         if handle:
@@ -416,7 +419,9 @@ class MainWindow(QMainWindow):
 
     # ---- dialogs & window --------------------------------------------------------------
     def open_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self.ctx.settings, self)
+        dialog = SettingsDialog(self.ctx.settings, self, accounts=self.ctx.accounts,
+                                sign_out=self._sign_out_from_settings)
+        self.accountsChanged.connect(dialog.refresh_accounts)
         dialog.open()
         return dialog
 

@@ -6,6 +6,8 @@ atomically by ``Settings.set``; "Restore defaults" resets the page's settings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -14,15 +16,19 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from fedidesk.core.accounts import AccountManager
 from fedidesk.core.settings import SCHEMA, Settings
+from fedidesk.ui.shortcutsdialog import SHORTCUTS
 
 THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 MEDIA = (("always", "Always"), ("on-click", "Only when I click"))
@@ -39,9 +45,13 @@ NOTIFICATION_TYPES = (
 class SettingsDialog(QDialog):
     """Appearance, notifications, privacy and network settings."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, *,
+                 accounts: AccountManager | None = None,
+                 sign_out: Callable[[str], object] | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.accounts = accounts
+        self._sign_out = sign_out
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
         self.resize(520, 420)
@@ -50,6 +60,9 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._notifications_page(), "Notifications")
         tabs.addTab(self._privacy_page(), "Privacy")
         tabs.addTab(self._network_page(), "Network")
+        if accounts is not None:
+            tabs.addTab(self._accounts_page(), "Accounts")
+        tabs.addTab(self._keyboard_page(), "Keyboard")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
         buttons.rejected.connect(self.reject)
@@ -140,6 +153,68 @@ class SettingsDialog(QDialog):
         form = QFormLayout(page)
         form.addRow("Give up on a request after:",
                     self._spin("network.timeout_s", 5.0, 120.0, 5.0, " s"))
+        return page
+
+    def _accounts_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("Signed-in accounts. Switching never signs the others out."))
+        self.accounts_list = QListWidget()
+        self.accounts_list.setObjectName("accountsList")
+        self.accounts_list.setAccessibleName("Signed-in accounts")
+        layout.addWidget(self.accounts_list)
+        buttons = QHBoxLayout()
+        self.default_button = QPushButton("Make default")
+        self.default_button.clicked.connect(self._make_default)
+        self.sign_out_button = QPushButton("Sign out…")
+        self.sign_out_button.clicked.connect(self._sign_out_selected)
+        buttons.addWidget(self.default_button)
+        buttons.addWidget(self.sign_out_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.refresh_accounts()
+        return page
+
+    def refresh_accounts(self) -> None:
+        if self.accounts is None:
+            return
+        self.accounts_list.clear()
+        default = self.accounts.default
+        for entry in self.accounts.list():
+            label = entry.handle
+            if default is not None and entry.handle == default.handle:
+                label += "  (default)"
+            if entry.needs_sign_in:
+                label += "  — needs to sign in again"
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, entry.handle)
+            self.accounts_list.addItem(item)
+        if self.accounts_list.count():
+            self.accounts_list.setCurrentRow(0)
+
+    def _selected_handle(self) -> str | None:
+        item = self.accounts_list.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _make_default(self) -> None:
+        handle = self._selected_handle()
+        if handle and self.accounts is not None:
+            self.accounts.set_default(handle)
+            self.refresh_accounts()
+
+    def _sign_out_selected(self) -> None:
+        handle = self._selected_handle()
+        if handle and self._sign_out is not None:
+            self._sign_out(handle)
+
+    def _keyboard_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        table = QListWidget()
+        table.setAccessibleName("Keyboard shortcuts")
+        for keys, action in SHORTCUTS:
+            table.addItem(f"{keys}\t{action}")
+        layout.addWidget(table)
         return page
 
     def restore_defaults(self) -> None:
