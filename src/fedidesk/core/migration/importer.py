@@ -53,6 +53,7 @@ from fedidesk.core.migration.importjournal import (
 )
 from fedidesk.core.migration.plan import (
     CATEGORIES,
+    RELATIONSHIP_BATCH,
     SERVER,
     Plan,
     PlanItem,
@@ -157,6 +158,9 @@ class _Runner:
     existing_domains: set[str] | None = None
     filter_titles: set[str] | None = None
     follow_stop: str = ""
+    #: This category's resolved target ids in run order, and relationships read ahead.
+    upcoming: list[str] = field(default_factory=list)
+    read_ahead: dict[str, Relationship] = field(default_factory=dict)
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -201,7 +205,19 @@ class _Runner:
     # --- follows --------------------------------------------------------------------------
 
     async def relationship(self, account_id: str) -> Relationship:
-        return (await relationships(self.api, [account_id])).get(account_id, Relationship())
+        """Read before every write; one request covers the next ``RELATIONSHIP_BATCH`` rows.
+
+        A read-ahead entry is used once (popped); the row being handled is never kept, so a
+        later row for the same account (another list) and every reconcile read fresh.
+        """
+        if (ahead := self.read_ahead.pop(account_id, None)) is not None:
+            return ahead
+        pos = self.upcoming.index(account_id) if account_id in self.upcoming else -1
+        batch = [account_id, *(self.upcoming[pos + 1:pos + RELATIONSHIP_BATCH] if pos >= 0
+                               else ())]
+        found = await relationships(self.api, batch)
+        self.read_ahead.update((i, r) for i, r in found.items() if i != account_id)
+        return found.get(account_id, Relationship())
 
     async def ensure_follow(self, account_id: str, options: FollowRow | None) -> str:
         """``following``, ``requested``, ``blocked`` or a reason to wait ("" never)."""
@@ -421,6 +437,8 @@ async def run_import(api: MastodonApi, journal: ImportJournal, job: Job, source:
         todo = {c: journal.rows(job.id, c, open_only=True) for c in categories}
         runner.total = sum(len(rows) for rows in todo.values())
         for category in categories:
+            runner.upcoming = [r.target_id for r in todo[category] if r.target_id]
+            runner.read_ahead.clear()
             for row in todo[category]:
                 if cancel is not None and cancel():
                     runner.summary.cancelled = True
