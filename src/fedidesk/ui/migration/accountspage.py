@@ -34,12 +34,14 @@ MODE_TEXT = {
 def source_summary(folder: str) -> tuple[int, str]:
     """(rows found, a sentence) for an export folder."""
     source = read_source(folder)
-    counts = {"follows": len(source.follows), "lists": len({r.list_name for r in source.lists}),
-              "mutes": len(source.mutes), "blocks": len(source.blocks),
-              "blocked domains": len(source.domain_blocks), "bookmarks": len(source.bookmarks),
-              "hashtags": len(source.tags), "filters": len(source.filters)}
+    counts = {("follow", "follows"): len(source.follows),
+              ("list", "lists"): len({r.list_name for r in source.lists}),
+              ("mute", "mutes"): len(source.mutes), ("block", "blocks"): len(source.blocks),
+              ("blocked domain", "blocked domains"): len(source.domain_blocks),
+              ("bookmark", "bookmarks"): len(source.bookmarks),
+              ("hashtag", "hashtags"): len(source.tags), ("filter", "filters"): len(source.filters)}
     found = sum(counts.values())
-    parts = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    parts = ", ".join(f"{n} {names[n != 1]}" for names, n in counts.items() if n)
     text = f"Found {parts}." if found else "No Mastodon export files were found in this folder."
     if source.problems:
         text += " " + " ".join(source.problems[:3])

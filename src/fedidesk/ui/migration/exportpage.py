@@ -178,6 +178,7 @@ class ExportPage(MigrationPage):
                 f"<b>{html.escape(str(result.dest))}</b>."
                 + (f"<ul>{notes}</ul>" if notes else ""))
             self.wait_label.setText("")
+            self.progress_label.setText("All downloaded.")
         finally:
             self.changed.emit()
             asyncio.get_running_loop().call_soon(self._buttons)

@@ -51,8 +51,9 @@ def follows_explanation(plan: Plan) -> str:
                 "server's own import page, which has no daily limit. Upload it under "
                 "<i>Settings → Import and export → Import</i>, type <b>Following</b>, mode "
                 "<b>Merge</b> (never Overwrite: that would unfollow everyone not in the file).")
-    return (f"<b>Follows:</b> {n} accounts fit in today's limit ({plan.budget_left} of "
-            f"{DAILY} follows a day left), so fedidesk follows them one by one for you.")
+    accounts = "1 account fits" if n == 1 else f"{n} accounts fit"
+    return (f"<b>Follows:</b> {accounts} in today's limit ({plan.budget_left} of {DAILY} "
+            "follows a day left), so fedidesk follows them one by one for you.")
 
 
 class PlanPage(MigrationPage):

@@ -73,7 +73,7 @@ class ReportPage(MigrationPage):
         self.details = QTreeWidget()
         self.details.setObjectName("reportDetails")
         self.details.setHeaderLabels(["Item", "Result", "Why", "What to do"])
-        self.details.setColumnWidth(0, 220)
+        self.details.setColumnWidth(0, 260)
         self.details.setColumnWidth(1, 110)
         self.details.setColumnWidth(2, 200)
         self.body.addWidget(self.details, 1)
