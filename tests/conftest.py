@@ -18,6 +18,14 @@ from tests.helpers.keyrings import MemoryKeyring
 pytest_plugins = ["tests.helpers.mockserver"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def english() -> None:
+    """Tests read the English texts (the source language of the catalogues)."""
+    from fedidesk.core import i18n
+
+    i18n.install("en")
+
+
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """Every test gets a fresh in-memory keyring; the real one is never touched."""

@@ -20,11 +20,14 @@ from fedidesk.cli import contacts as contacts_cli
 from fedidesk.cli import migrate as migrate_cli
 from fedidesk.cli import migrate_import as migrate_import_cli
 from fedidesk.cli import onboarding, wizardcmds
+from fedidesk.core import i18n
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.auth.login import browser_login, token_login
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.paths import resolve_paths
 from fedidesk.core.secrets import KeyringUnavailable
+from fedidesk.core.settings import Settings
 
 Command = Callable[[argparse.Namespace, AppContext], Awaitable[int]]
 
@@ -76,13 +79,17 @@ def run(argv: list[str]) -> int:
     """Parse ``argv`` and run; returns the exit code."""
     parser = build_parser()
     # Links handed over by the desktop (``fedidesk %U``): open them in the window.
-    urls = [a for a in argv if not a.startswith("-") and ("://" in a)]
+    # Only when no subcommand is given: ``login https://…`` keeps its server argument.
+    commands = _subcommands(parser)
+    urls = [] if any(a in commands for a in argv) else [
+        a for a in argv if "://" in a and not a.startswith("-")]
     argv = [a for a in argv if a not in urls]
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     args.open_urls = urls
+    _install_language(args)
     if args.command is None:
         from fedidesk.ui.app import run_gui  # lazy: headless machines have no Qt display
 
@@ -96,6 +103,24 @@ def run(argv: list[str]) -> int:
     if args.command == "migrate":  # cli/migrate.py
         return _guard(lambda: migrate_cli.run(args))
     return _guard(lambda: asyncio.run(_with_context(args, COMMANDS[args.command])))
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:  # argparse has no public way to list subcommands
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _install_language(args: argparse.Namespace) -> None:
+    """Pick the interface language: the profile's setting, else the system's."""
+    choice = None
+    try:
+        settings = Settings(resolve_paths(getattr(args, "profile_dir", None)).settings_file)
+        choice = settings.get("general.language")
+    except (OSError, ValueError):
+        choice = None
+    i18n.install(choice)
 
 
 def _guard(body: Callable[[], int]) -> int:

@@ -42,6 +42,8 @@ SCHEMA: dict[str, Option] = {
         Option("notifications.types", list, ["mention", "follow"],
                "Notification types that pop up on the desktop."),
         Option("network.timeout_s", float, 20.0, "Seconds before a request is given up."),
+        Option("general.language", str, "system",
+               "Interface language: system, en, de, fr, es or ja (applies after a restart)."),
         Option("general.close_to_tray", bool, False,
                "Closing the window keeps fedidesk in the tray."),
         Option("general.confirm_boost", bool, False, "Ask before boosting."),

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fedidesk import APP_NAME, __version__
+from fedidesk.core import i18n
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.auth.login import browser_login, token_login
 from fedidesk.core.context import AppContext
@@ -51,6 +52,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName("org.fedidesk.fedidesk")
+    if i18n.is_right_to_left():
+        app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     return app
 
 
