@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QAction
+
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.columns import ColumnKind, ColumnSpec
 from fedidesk.core.context import AppContext
@@ -25,3 +27,14 @@ def test_wizard_finish_adds_its_columns_and_starters(ctx: AppContext, qtbot: obj
     kinds = [s.kind for s in deck.specs()]
     assert kinds == [ColumnKind.HOME, ColumnKind.HASHTAG]  # what the user chose, no more
     assert window.stack.currentWidget() is deck
+
+
+def test_account_menu_opens_the_migration_assistant(ctx: AppContext, qtbot: object) -> None:
+    window = MainWindow(ctx, make_login(ctx, lambda: window))
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    action = window.findChild(QAction, "actionMigrate")
+    assert action is not None
+    action.trigger()
+    assistant = window._migration
+    qtbot.addWidget(assistant)  # type: ignore[attr-defined]
+    assert assistant.isVisible()

@@ -36,6 +36,7 @@ from fedidesk.ui.addcolumn import AddColumnDialog
 from fedidesk.ui.asynctools import ask, show_error, spawn
 from fedidesk.ui.deck import DeckWidget
 from fedidesk.ui.logindialog import LoginDialog, LoginFn
+from fedidesk.ui.migration import MigrationAssistant
 from fedidesk.ui.settingsdialog import SettingsDialog
 from fedidesk.ui.shortcutsdialog import ShortcutsDialog
 from fedidesk.ui.wizard import OnboardingWizard, WizardDeps
@@ -158,6 +159,8 @@ class MainWindow(QMainWindow):
                     text, functools.partial(self._with_account, opener), None, name))
         account_menu.addAction(self._action("&Getting started…", self.open_wizard, None,
                                             "actionWizard"))
+        account_menu.addAction(self._action("Mo&ve to another server…", self.open_migration,
+                                            None, "actionMigrate"))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("Getting &started…", self.open_wizard, None,
                                          "actionWizardHelp"))
@@ -310,6 +313,12 @@ class MainWindow(QMainWindow):
         self._wizard = OnboardingWizard(WizardDeps(self.ctx, self._login, finished))
         self._wizard.show()
         return self._wizard
+
+    def open_migration(self) -> MigrationAssistant:
+        """The migration assistant (export, move, import, report) in its own window."""
+        self._migration = MigrationAssistant(self.ctx, self._login)
+        self._migration.show()
+        return self._migration
 
     def compose(self, handle: str | None = None) -> None:
         if self._compose is not None:
