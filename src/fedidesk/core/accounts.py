@@ -18,6 +18,7 @@ from fedidesk.core.api import MastodonApi
 from fedidesk.core.auth.oauth import AppStore, OAuthClient, server_key
 from fedidesk.core.errors import AuthExpiredError, FedideskError
 from fedidesk.core.http import make_client
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.secrets import SecretStore, token_key
 from fedidesk.core.settings import Settings
 from fedidesk.core.storage import Database
@@ -28,7 +29,7 @@ log = logging.getLogger("fedidesk.accounts")
 class UnknownAccountError(FedideskError):
     """No signed-in account matches the given handle."""
 
-    user_message = "There is no signed-in account by that name."
+    user_message = N_("There is no signed-in account by that name.")
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ class AccountManager:
     def get(self, handle: str) -> AccountEntry:
         entry = self.find(handle)
         if entry is None:
-            raise UnknownAccountError(f"No signed-in account is called {handle.strip()!r}.")
+            raise UnknownAccountError(_("No signed-in account is called {name}.").format(
+                name=repr(handle.strip())))
         return entry
 
     def add(self, entry: AccountEntry, token: str) -> AccountEntry:
@@ -141,7 +143,8 @@ class AccountManager:
             token = self.token(entry.handle)
             if token is None:
                 raise AuthExpiredError(
-                    f"fedidesk no longer has the sign-in for {entry.handle}. Please sign in again.")
+                    _("fedidesk no longer has the sign-in for {handle}. Please sign in again.")
+                    .format(handle=entry.handle))
             api = MastodonApi(entry.base_url, token)
             self._apis[entry.handle] = api
         return api
@@ -153,9 +156,9 @@ class AccountManager:
         token = self.secrets.get(token_key(entry.handle))
         app = self.apps.get(entry.base_url)
         if token is None:
-            problem = "fedidesk had no token for this account, so there was nothing to revoke."
+            problem = _("fedidesk had no token for this account, so there was nothing to revoke.")
         elif app is None:
-            problem = "fedidesk no longer knows its app registration, so it could not revoke."
+            problem = _("fedidesk no longer knows its app registration, so it could not revoke.")
         else:
             try:
                 async with self._http_factory() as http:

@@ -6,15 +6,16 @@ in ``detail`` for the log. Secrets never appear in either (see ``fedidesk.core.r
 
 from __future__ import annotations
 
+from fedidesk.core.i18n import N_, _
+
 
 class FedideskError(Exception):
     """Base class of every error fedidesk raises on purpose."""
 
-    user_message: str = "Something went wrong."
+    user_message: str = N_("Something went wrong.")
 
     def __init__(self, user_message: str | None = None, *, detail: str = "") -> None:
-        if user_message is not None:
-            self.user_message = user_message
+        self.user_message = _(user_message if user_message is not None else type(self).user_message)
         self.detail = detail
         super().__init__(self.user_message if not detail else f"{self.user_message} ({detail})")
 
@@ -22,7 +23,7 @@ class FedideskError(Exception):
 class ApiError(FedideskError):
     """The server answered with an error (4xx/5xx) we could not recover from."""
 
-    user_message = "The server refused the request."
+    user_message = N_("The server refused the request.")
 
     def __init__(
         self,
@@ -42,37 +43,37 @@ class ApiError(FedideskError):
 class AuthExpiredError(ApiError):
     """401: the token was revoked or is invalid. The account must sign in again."""
 
-    user_message = "You have been signed out of this server. Please sign in again."
+    user_message = N_("You have been signed out of this server. Please sign in again.")
 
 
 class ForbiddenError(ApiError):
     """403: the token lacks a scope, or the action is not allowed for this account."""
 
-    user_message = "The server does not allow this action for your account."
+    user_message = N_("The server does not allow this action for your account.")
 
 
 class NotFoundError(ApiError):
     """404: the thing (or the whole endpoint) does not exist."""
 
-    user_message = "The server could not find what was asked for."
+    user_message = N_("The server could not find what was asked for.")
 
 
 class NotSupportedError(ApiError):
     """The server does not implement this feature (404 HTML page, missing endpoint, old version)."""
 
-    user_message = "This feature is not supported by this server."
+    user_message = N_("This feature is not supported by this server.")
 
 
 class ValidationError(ApiError):
     """422: the server rejected the input; ``details`` holds per-field errors when given."""
 
-    user_message = "The server did not accept the input."
+    user_message = N_("The server did not accept the input.")
 
 
 class RateLimitedError(ApiError):
     """429 and we are not allowed to wait (or waited too long): try again after ``reset_at``."""
 
-    user_message = "The server asks us to slow down. fedidesk will try again shortly."
+    user_message = N_("The server asks us to slow down. fedidesk will try again shortly.")
 
     def __init__(self, user_message: str | None = None, *, reset_at: float | None = None,
                  detail: str = "") -> None:
@@ -83,13 +84,13 @@ class RateLimitedError(ApiError):
 class ServerUnavailableError(ApiError):
     """5xx after our retries, or a response that is not valid JSON."""
 
-    user_message = "The server is having trouble right now. Try again in a few minutes."
+    user_message = N_("The server is having trouble right now. Try again in a few minutes.")
 
 
 class NetworkError(FedideskError):
     """No answer at all: DNS, refused connection, TLS failure, timeout."""
 
-    user_message = "Could not reach the server. Check your internet connection."
+    user_message = N_("Could not reach the server. Check your internet connection.")
 
 
 class UncertainOutcomeError(NetworkError):
@@ -99,7 +100,7 @@ class UncertainOutcomeError(NetworkError):
     relationship) before trying again.
     """
 
-    user_message = (
+    user_message = N_(
         "The server did not answer in time, so fedidesk cannot tell whether the action "
         "went through. Check and try again."
     )
@@ -108,19 +109,21 @@ class UncertainOutcomeError(NetworkError):
 class InvalidAddressError(FedideskError):
     """What the person typed is not a server address (or handle) we can use."""
 
-    user_message = "That does not look like a server address. Try something like mastodon.social."
+    user_message = N_(
+        "That does not look like a server address. Try something like mastodon.social."
+    )
 
 
 class InsecureUrlError(FedideskError):
     """A non-https URL for a non-loopback host."""
 
-    user_message = "fedidesk only talks to servers over https."
+    user_message = N_("fedidesk only talks to servers over https.")
 
 
 class SecretStoreUnavailableError(FedideskError):
     """No working OS keyring; secrets cannot be stored permanently."""
 
-    user_message = (
+    user_message = N_(
         "No working system keyring was found, so fedidesk cannot store your sign-in safely. "
         "You can continue in session-only mode: you will have to sign in again next time."
     )
@@ -129,4 +132,4 @@ class SecretStoreUnavailableError(FedideskError):
 class LoginError(FedideskError):
     """The login flow failed (denied, state mismatch, timeout, bad code)."""
 
-    user_message = "Signing in did not work."
+    user_message = N_("Signing in did not work.")

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pyotp
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.redact import register_secret
 from fedidesk.core.secrets import SecretStore, totp_key
 
@@ -30,12 +31,12 @@ MIN_SECRET_CHARS = 16  # 80 bits; Mastodon issues 32 characters (160 bits)
 DEFAULT_WINDOW = 1  # ±30 s, as Mastodon (otp_allowed_drift 30)
 DRIFT_SEARCH = 10  # look up to ±5 min for a clock that is off
 
-WEAKER_WARNING = (
+WEAKER_WARNING = N_(
     "Keeping the second factor on the same computer you sign in from is weaker than using "
     "a separate device: anyone who gets into this computer gets both factors. Prefer an "
     "authenticator app on your phone, and use this only as a backup."
 )
-RECOVERY_REMINDER = (
+RECOVERY_REMINDER = N_(
     "Save your recovery codes now: the server shows them only once, right after you enable "
     "two-factor authentication. Write them down or keep them in a password manager, away "
     "from this computer. Each code works once; without them, losing the authenticator can "
@@ -48,7 +49,7 @@ _B32 = re.compile(r"[A-Z2-7]+=*")
 class TotpError(FedideskError):
     """The secret or URI cannot be used; ``user_message`` says why."""
 
-    user_message = "This is not a usable two-factor secret."
+    user_message = N_("This is not a usable two-factor secret.")
 
 
 @dataclass(frozen=True)
@@ -67,17 +68,18 @@ def normalise_base32(text: str) -> str:
     """Uppercase, without spaces, dashes or padding; ``TotpError`` when it is not Base32."""
     cleaned = re.sub(r"[\s-]+", "", text).upper().rstrip("=")
     if not cleaned:
-        raise TotpError("The secret is empty.")
+        raise TotpError(_("The secret is empty."))
     if not _B32.fullmatch(cleaned):
-        raise TotpError("The secret may only contain the letters A–Z and the digits 2–7 "
-                        "(Base32). Check for 0/O and 1/I/L mix-ups.")
+        raise TotpError(_("The secret may only contain the letters A–Z and the digits 2–7 "
+                          "(Base32). Check for 0/O and 1/I/L mix-ups."))
     if len(cleaned) < MIN_SECRET_CHARS:
-        raise TotpError(f"The secret is too short ({len(cleaned)} characters); Mastodon "
-                        "gives 32.")
+        raise TotpError(ngettext("The secret is too short ({n} character); Mastodon gives 32.",
+                                 "The secret is too short ({n} characters); Mastodon gives 32.",
+                                 len(cleaned)).format(n=len(cleaned)))
     try:
         base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
     except (binascii.Error, ValueError) as exc:
-        raise TotpError("The secret is not valid Base32 (a character is missing or extra).",
+        raise TotpError(_("The secret is not valid Base32 (a character is missing or extra)."),
                         detail=type(exc).__name__) from exc
     return cleaned
 
@@ -90,29 +92,31 @@ def _param(params: dict[str, list[str]], name: str) -> str | None:
 def _parse_uri(text: str) -> TotpSecret:
     parts = urlsplit(text)
     if parts.scheme.lower() != "otpauth":
-        raise TotpError("Paste the plain secret or an otpauth:// address.")
+        raise TotpError(_("Paste the plain secret or an otpauth:// address."))
     kind = parts.netloc.lower()
     if kind == "hotp":
-        raise TotpError("This is a counter-based (HOTP) code; Mastodon uses time-based codes "
-                        "(TOTP).")
+        raise TotpError(_("This is a counter-based (HOTP) code; Mastodon uses time-based codes "
+                          "(TOTP)."))
     if kind != "totp":
-        raise TotpError("This otpauth address is not for time-based codes (TOTP).")
+        raise TotpError(_("This otpauth address is not for time-based codes (TOTP)."))
     params = parse_qs(parts.query)
     secret = _param(params, "secret")
     if not secret:
-        raise TotpError("The otpauth address has no secret in it.")
+        raise TotpError(_("The otpauth address has no secret in it."))
     algorithm = (_param(params, "algorithm") or ALGORITHM).upper().replace("-", "")
     if algorithm != ALGORITHM:
-        raise TotpError(f"This secret uses {algorithm}; Mastodon uses SHA1, so its codes "
-                        "would not match.")
+        raise TotpError(_("This secret uses {algorithm}; Mastodon uses SHA1, so its codes "
+                          "would not match.").format(algorithm=algorithm))
     digits = _param(params, "digits") or str(DIGITS)
     if digits != str(DIGITS):
-        raise TotpError(f"This secret makes {digits}-digit codes; Mastodon expects {DIGITS}.")
+        raise TotpError(_("This secret makes {digits}-digit codes; Mastodon expects {expected}.")
+                        .format(digits=digits, expected=DIGITS))
     period = _param(params, "period") or str(PERIOD)
     if period != str(PERIOD):
-        raise TotpError(f"This secret changes every {period} s; Mastodon expects {PERIOD} s.")
+        raise TotpError(_("This secret changes every {period} s; Mastodon expects {expected} s.")
+                        .format(period=period, expected=PERIOD))
     label = unquote(parts.path.lstrip("/"))
-    label_issuer, _, account_name = label.rpartition(":")
+    label_issuer, _sep, account_name = label.rpartition(":")
     issuer = _param(params, "issuer") or label_issuer
     return TotpSecret(normalise_base32(secret), issuer.strip(), account_name.strip())
 
@@ -153,10 +157,15 @@ class VerifyResult:
 
 def _clock_message(steps: int) -> str:
     seconds = abs(steps) * PERIOD
-    direction = "behind" if steps > 0 else "ahead"
-    return (f"The code is right, but your computer's clock is about {seconds} s off ({direction}"
-            " of the device that made the code). Turn on automatic time setting, then try "
-            "again; codes shown by fedidesk would otherwise be refused.")
+    if steps > 0:
+        text = _("The code is right, but your computer's clock is about {seconds} s off (behind"
+                 " of the device that made the code). Turn on automatic time setting, then try "
+                 "again; codes shown by fedidesk would otherwise be refused.")
+    else:
+        text = _("The code is right, but your computer's clock is about {seconds} s off (ahead"
+                 " of the device that made the code). Turn on automatic time setting, then try "
+                 "again; codes shown by fedidesk would otherwise be refused.")
+    return text.format(seconds=seconds)
 
 
 def _secret_of(secret: TotpSecret | str) -> TotpSecret:
@@ -168,17 +177,17 @@ def verify(secret: TotpSecret | str, code: str, now: float | None = None, *,
     """Check ``code`` at ``now`` ±``window`` steps; further out, detect a clock that is off."""
     digits = re.sub(r"\s+", "", code)
     if not re.fullmatch(rf"\d{{{DIGITS}}}", digits):
-        return VerifyResult(False, None, f"A code has {DIGITS} digits.")
+        return VerifyResult(False, None, _("A code has {n} digits.").format(n=DIGITS))
     totp = _secret_of(secret).totp()
     moment = time.time() if now is None else now
     offsets = sorted(range(-search, search + 1), key=lambda k: (abs(k), -k))
     for steps in offsets:
         if hmac.compare_digest(totp.at(moment + steps * PERIOD), digits):
             if abs(steps) <= window:
-                return VerifyResult(True, steps, "The code is correct.")
+                return VerifyResult(True, steps, _("The code is correct."))
             return VerifyResult(False, steps, _clock_message(steps))
-    return VerifyResult(False, None, "The code does not match this secret. Check that you "
-                                     "copied the whole secret and typed the current code.")
+    return VerifyResult(False, None, _("The code does not match this secret. Check that you "
+                                       "copied the whole secret and typed the current code."))
 
 
 def current_code(secret: TotpSecret | str, now: float | None = None) -> tuple[str, int]:
