@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 
 MIB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -51,13 +52,13 @@ _TWITTER_HOSTS = frozenset({"twitter.com", "www.twitter.com", "mobile.twitter.co
 class ArchiveError(FedideskError):
     """The file is not a Twitter/X archive fedidesk can read safely."""
 
-    user_message = "This file is not a Twitter/X archive fedidesk can read."
+    user_message = N_("This file is not a Twitter/X archive fedidesk can read.")
 
 
 class ArchiveCancelled(ArchiveError):
     """The reader was asked to stop."""
 
-    user_message = "Reading the archive was cancelled."
+    user_message = N_("Reading the archive was cancelled.")
 
 
 @dataclass(frozen=True)
@@ -115,18 +116,19 @@ Cancel = Callable[[], bool]
 
 def unsafe_name_reason(name: str) -> str | None:
     """Why ``name`` is not an acceptable member name, or ``None`` when it is."""
+    # TRANSLATORS: completes "The archive contains a file name with {reason}; …".
     if not name:
-        return "an empty name"
+        return _("an empty name")
     if "\x00" in name:
-        return "a NUL byte"
+        return _("a NUL byte")
     if "\\" in name:
-        return "a backslash"
+        return _("a backslash")
     if name.startswith("/"):
-        return "an absolute path"
+        return _("an absolute path")
     if re.match(r"[A-Za-z]:", name):
-        return "a drive letter"
+        return _("a drive letter")
     if ".." in name.split("/"):
-        return "a '..' component"
+        return _("a '..' component")
     return None
 
 
@@ -134,20 +136,22 @@ def check_directory(zf: zipfile.ZipFile, archive_size: int, limits: ArchiveLimit
     """Reject the archive before reading anything when its central directory is unsafe."""
     infos = zf.infolist()
     if len(infos) > limits.max_entries:
-        raise ArchiveError(f"The archive has too many files ({len(infos):,}; at most "
-                           f"{limits.max_entries:,} are accepted).")
+        raise ArchiveError(_("The archive has too many files ({count}; at most "
+                             "{limit} are accepted).").format(
+                               count=f"{len(infos):,}", limit=f"{limits.max_entries:,}"))
     seen: set[str] = set()
     for info in infos:
         reason = unsafe_name_reason(info.orig_filename)
         if reason is not None:
-            raise ArchiveError(f"The archive contains a file name with {reason}; fedidesk "
-                               "will not read it.", detail=repr(info.orig_filename[:80]))
+            raise ArchiveError(_("The archive contains a file name with {reason}; fedidesk "
+                                 "will not read it.").format(reason=reason),
+                               detail=repr(info.orig_filename[:80]))
         if info.filename in seen:
-            raise ArchiveError("The archive lists the same file twice; fedidesk will not "
-                               "read it.", detail=info.filename[:80])
+            raise ArchiveError(_("The archive lists the same file twice; fedidesk will not "
+                                 "read it."), detail=info.filename[:80])
         seen.add(info.filename)
         if info.compress_size > archive_size or info.header_offset > archive_size:
-            raise ArchiveError("The archive is damaged: a file is larger than the archive.",
+            raise ArchiveError(_("The archive is damaged: a file is larger than the archive."),
                                detail=info.filename[:80])
     _check_overlap(infos, getattr(zf, "start_dir", archive_size))
 
@@ -158,8 +162,8 @@ def _check_overlap(infos: list[zipfile.ZipInfo], end: int) -> None:
         limit = following.header_offset if following is not None else end
         span = _LOCAL_HEADER + len(current.orig_filename.encode("utf-8")) + current.compress_size
         if current.header_offset + span > limit:
-            raise ArchiveError("The archive has overlapping entries (a zip bomb); fedidesk "
-                               "will not read it.", detail=current.filename[:80])
+            raise ArchiveError(_("The archive has overlapping entries (a zip bomb); fedidesk "
+                                 "will not read it."), detail=current.filename[:80])
 
 
 # -- reading members ----------------------------------------------------------------------------
@@ -190,23 +194,26 @@ class _Reader:
             raise
         except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError,
                 RuntimeError, NotImplementedError, ValueError) as exc:
-            raise ArchiveError(f"The archive is damaged or uses an unsupported format "
-                               f"({name}).", detail=f"{type(exc).__name__}: {exc}") from exc
+            raise ArchiveError(_("The archive is damaged or uses an unsupported format "
+                                 "({name}).").format(name=name),
+                               detail=f"{type(exc).__name__}: {exc}") from exc
         return bytes(buffer)
 
     def _check(self, info: zipfile.ZipInfo, size: int) -> None:
         if size > self.limits.max_member_bytes:
             raise _too_big(info.filename, self.limits.max_member_bytes)
         if self.total > self.limits.max_total_bytes:
-            raise ArchiveError(f"The archive's data files are larger than "
-                               f"{self.limits.max_total_bytes // MIB:,} MB together.")
+            raise ArchiveError(_("The archive's data files are larger than {size} MB together.")
+                               .format(size=f"{self.limits.max_total_bytes // MIB:,}"))
         if size > RATIO_FLOOR and size > self.limits.max_ratio * max(1, info.compress_size):
-            raise ArchiveError(f"{info.filename} expands suspiciously far (a zip bomb); "
-                               "fedidesk stopped reading it.", detail=f"{size} bytes read")
+            raise ArchiveError(_("{name} expands suspiciously far (a zip bomb); "
+                                 "fedidesk stopped reading it.").format(name=info.filename),
+                               detail=f"{size} bytes read")
 
 
 def _too_big(name: str, cap: int) -> ArchiveError:
-    return ArchiveError(f"{name} is larger than {cap // MIB:,} MB; fedidesk will not read it.")
+    return ArchiveError(_("{name} is larger than {size} MB; fedidesk will not read it.")
+                        .format(name=name, size=f"{cap // MIB:,}"))
 
 
 def parse_js(data: bytes, name: str) -> Any:
@@ -214,16 +221,17 @@ def parse_js(data: bytes, name: str) -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ArchiveError(f"{name} is not UTF-8 text.", detail=str(exc)) from exc
+        raise ArchiveError(_("{name} is not UTF-8 text.").format(name=name),
+                           detail=str(exc)) from exc
     match = _PREFIX_RE.match(text)
     if match is None:
-        raise ArchiveError(f"{name} is not in the Twitter archive format "
-                           "(it should start with 'window.YTD.… = ').")
+        raise ArchiveError(_("{name} is not in the Twitter archive format "
+                             "(it should start with 'window.YTD.… = ').").format(name=name))
     body = text[match.end():].strip().removesuffix(";")
     try:
         return json.loads(body)
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise ArchiveError(f"{name} does not contain valid archive data.",
+        raise ArchiveError(_("{name} does not contain valid archive data.").format(name=name),
                            detail=f"{type(exc).__name__}") from exc
 
 
@@ -336,10 +344,11 @@ def read_archive(path: str | os.PathLike[str], *, limits: ArchiveLimits | None =
     except ArchiveError:
         raise
     except zipfile.BadZipFile as exc:
-        raise ArchiveError("This file is not a zip archive, or it is damaged.",
+        raise ArchiveError(_("This file is not a zip archive, or it is damaged."),
                            detail=str(exc)) from exc
     except OSError as exc:
-        raise ArchiveError(f"Could not open {archive_path.name}: {exc.strerror or exc}.",
+        raise ArchiveError(_("Could not open {name}: {error}.").format(
+                               name=archive_path.name, error=exc.strerror or exc),
                            detail=type(exc).__name__) from exc
 
 
@@ -348,8 +357,8 @@ def _read(zf: zipfile.ZipFile, limits: ArchiveLimits, cancel: Cancel | None) -> 
     wanted = sorted((i for i in zf.infolist() if MEMBER_RE.fullmatch(i.filename)),
                     key=lambda i: i.filename)
     if not wanted:
-        raise ArchiveError("This zip has no data/following.js or data/tweets.js: it does not "
-                           "look like a Twitter/X archive.")
+        raise ArchiveError(_("This zip has no data/following.js or data/tweets.js: it does not "
+                             "look like a Twitter/X archive."))
     archive = TwitterArchive()
     names: dict[str, str] = {}
     following: list[ArchivedAccount] = []

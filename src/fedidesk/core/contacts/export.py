@@ -21,6 +21,7 @@ from pathlib import Path
 
 from fedidesk.core.contacts.extract import normalise_handle
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 
 HEADER = ("Account address", "Show boosts", "Notify on new posts", "Languages")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\x00")
@@ -30,7 +31,7 @@ MAX_ROWS = 20_000  # Mastodon's import row limit
 class ExportError(FedideskError):
     """The CSV could not be written."""
 
-    user_message = "fedidesk could not write the CSV file."
+    user_message = N_("fedidesk could not write the CSV file.")
 
 
 def escape_cell(value: str) -> str:
@@ -46,14 +47,15 @@ def following_rows(handles: Iterable[str], *, show_boosts: bool = True, notify: 
     for handle in handles:
         clean = normalise_handle(handle)
         if clean is None:
-            raise ExportError(f"{handle.strip()[:100]!r} is not an account address "
-                              "(user@server).")
+            raise ExportError(_("{handle} is not an account address (user@server).")
+                              .format(handle=repr(handle.strip()[:100])))
         if clean.casefold() in seen:
             continue
         seen.add(clean.casefold())
         rows.append([clean, _bool(show_boosts), _bool(notify), ", ".join(languages)])
     if len(rows) - 1 > MAX_ROWS:
-        raise ExportError(f"Mastodon imports at most {MAX_ROWS:,} accounts per file.")
+        raise ExportError(_("Mastodon imports at most {limit} accounts per file.")
+                          .format(limit=f"{MAX_ROWS:,}"))
     return rows
 
 
@@ -89,5 +91,6 @@ def write_following_csv(path: str | os.PathLike[str], handles: Iterable[str], *,
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise ExportError(f"Could not write {target.name}: {exc.strerror or exc}.") from exc
+        raise ExportError(_("Could not write {name}: {error}.").format(
+            name=target.name, error=exc.strerror or exc)) from exc
     return len(rows) - 1

@@ -25,6 +25,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fedidesk.core.i18n import _
+
 USER = r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?"
 HOST = r"(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.){1,10}[^\W\d_][\w\-]{0,61}[^\W_]"
 _TRAILING = ".,;:!?)]}'\"»”’>"
@@ -169,13 +171,13 @@ def _score(hit: _Hit, source: TextSource, hinted: bool) -> tuple[float, str] | N
     score, reasons = hit.base, [hit.form]
     if fedi:
         score += 0.2 if hit.bare else 0.15
-        reasons.append("the host looks like a fediverse server")
+        reasons.append(_("the host looks like a fediverse server"))
     if hinted:
         score += 0.1 if hit.bare else 0.05
-        reasons.append("Mastodon/fediverse mentioned nearby")
+        reasons.append(_("Mastodon/fediverse mentioned nearby"))
     if hit.post_link:
         score -= 0.2
-        reasons.append("a link to a post, maybe by someone else")
+        reasons.append(_("a link to a post, maybe by someone else"))
     return round(max(0.05, min(0.99, score) * source.weight), 2), "; ".join(reasons)
 
 
@@ -188,12 +190,12 @@ def _url_hits(text: str) -> tuple[list[_Hit], str]:
         if (found := PATH_AT_RE.fullmatch(path)) is not None:
             if found.group("host"):  # host/@user@other: a remote profile seen through host
                 hits.append(_Hit(found.group("user"), found.group("host"), 0.7,
-                                 "remote profile link", post_link=bool(found.group("rest"))))
+                                 _("remote profile link"), post_link=bool(found.group("rest"))))
             else:
-                hits.append(_Hit(found.group("user"), host, 0.65, "profile link /@user",
+                hits.append(_Hit(found.group("user"), host, 0.65, _("profile link /@user"),
                                  post_link=bool(found.group("rest"))))
         elif (found := PATH_USERS_RE.fullmatch(path)) is not None:
-            hits.append(_Hit(found.group("user"), host, 0.5, "actor link /users/user",
+            hits.append(_Hit(found.group("user"), host, 0.5, _("actor link /users/user"),
                              post_link=bool(found.group("rest"))))
         return " " * len(match.group(0))
 
@@ -204,7 +206,7 @@ def _text_hits(text: str) -> tuple[list[_Hit], str]:
     hits: list[_Hit] = []
 
     def acct(match: re.Match[str]) -> str:
-        hits.append(_Hit(match.group("user"), match.group("host"), 0.85, "acct: URI"))
+        hits.append(_Hit(match.group("user"), match.group("host"), 0.85, _("acct: URI")))
         return " " * len(match.group(0))
 
     def handle(match: re.Match[str]) -> str:

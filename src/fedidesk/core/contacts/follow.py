@@ -20,6 +20,7 @@ from fedidesk.core.api import MastodonApi
 from fedidesk.core.clock import Clock, SystemClock
 from fedidesk.core.entities import Account, Relationship
 from fedidesk.core.errors import ApiError, RateLimitedError, UncertainOutcomeError, ValidationError
+from fedidesk.core.i18n import _, ngettext
 from fedidesk.core.storage import Database
 
 DAILY_FOLLOW_LIMIT = 400
@@ -133,21 +134,26 @@ class _Run:
         if self.budget.remaining() <= 0:
             self.report.resets_at = self.budget.resets_at()
             return FollowOutcome(handle, account.id, "deferred",
-                                 f"{self.budget.limit} follows per day reached; the limit "
-                                 "resets at 00:00 UTC")
+                                 ngettext("{n} follow per day reached; the limit "
+                                          "resets at 00:00 UTC",
+                                          "{n} follows per day reached; the limit "
+                                          "resets at 00:00 UTC",
+                                          self.budget.limit).format(n=self.budget.limit))
         try:
             rel = await self.api.follow(account.id)
         except UncertainOutcomeError:
             rel = (await _relationships(self.api, [account.id])).get(account.id, Relationship())
             if not (rel.following or rel.requested):
                 return FollowOutcome(handle, account.id, "failed",
-                                     "the server did not answer; not followed")
+                                     _("the server did not answer; not followed"))
         except RateLimitedError as exc:
-            self.stop_reason = f"the server asks to slow down ({exc.user_message})"
+            self.stop_reason = _("the server asks to slow down ({message})").format(
+                message=exc.user_message)
             self.report.resets_at = exc.reset_at
             return FollowOutcome(handle, account.id, "deferred", self.stop_reason)
         except ValidationError as exc:
-            self.stop_reason = f"the server refused more follows: {exc.user_message}"
+            self.stop_reason = _("the server refused more follows: {message}").format(
+                message=exc.user_message)
             self.budget.exhaust()
             return FollowOutcome(handle, account.id, "deferred", self.stop_reason)
         except ApiError as exc:
@@ -162,9 +168,9 @@ def _skip(rel: Relationship | None, handle: str, account_id: str) -> FollowOutco
         return None
     if rel.following or rel.requested:
         return FollowOutcome(handle, account_id, "already",
-                             "already followed" if rel.following else "already requested")
+                             _("already followed") if rel.following else _("already requested"))
     if rel.blocking or rel.blocked_by:
-        return FollowOutcome(handle, account_id, "blocked", "a block is in the way")
+        return FollowOutcome(handle, account_id, "blocked", _("a block is in the way"))
     return None
 
 

@@ -38,6 +38,7 @@ from fedidesk.core.errors import (
     ServerUnavailableError,
 )
 from fedidesk.core.http import make_client, require_secure_url
+from fedidesk.core.i18n import _
 
 __all__ = [
     "FollowBudget",
@@ -92,7 +93,7 @@ class WebFingerResult:
 
 
 def _split(handle: str) -> tuple[str, str]:
-    user, _, host = handle.lstrip("@").rpartition("@")
+    user, _sep, host = handle.lstrip("@").rpartition("@")
     return user, host.lower()
 
 
@@ -127,7 +128,7 @@ class WebFinger:
         """Ask ``handle``'s host whether the account exists."""
         user, host = _split(handle)
         if not user or not host:
-            return WebFingerResult(handle, "invalid", detail="not user@host")
+            return WebFingerResult(handle, "invalid", detail=_("not user@host"))
         if self.gate.dead(host):
             return _deferred(handle, host)
         async with self.gate.slot(host):
@@ -145,18 +146,24 @@ class WebFinger:
         except (httpx.TransportError, httpx.InvalidURL, NetworkError) as exc:
             self.gate.failure(host)
             return WebFingerResult(handle, "unreachable",
-                                   detail=f"{host} did not answer ({type(exc).__name__})")
+                                   detail=_("{host} did not answer ({error})").format(
+                                       host=host, error=type(exc).__name__))
         except ValueError as exc:  # the response was too large
             return WebFingerResult(handle, "invalid", detail=str(exc))
         if status in (404, 410):
             self.gate.success(host)
-            return WebFingerResult(handle, "not_found", detail=f"{host} has no such account")
+            return WebFingerResult(handle, "not_found",
+                                   detail=_("{host} has no such account").format(host=host))
         if status >= 500:
             self.gate.failure(host)
-            return WebFingerResult(handle, "unreachable", detail=f"{host} answered {status}")
+            return WebFingerResult(handle, "unreachable",
+                                   detail=_("{host} answered {status}").format(host=host,
+                                                                               status=status))
         self.gate.success(host)
         if status != 200:
-            return WebFingerResult(handle, "invalid", detail=f"{host} answered {status}")
+            return WebFingerResult(handle, "invalid",
+                                   detail=_("{host} answered {status}").format(host=host,
+                                                                               status=status))
         return _parse_jrd(handle, body)
 
     async def _get(self, url: str, resource: str) -> tuple[int, bytes]:
@@ -168,22 +175,23 @@ class WebFinger:
                 async for chunk in response.aiter_bytes():
                     data += chunk
                     if len(data) > self.max_bytes:
-                        raise ValueError("the WebFinger answer is too large")
+                        raise ValueError(_("the WebFinger answer is too large"))
             return response.status_code, bytes(data)
 
 
 def _deferred(handle: str, host: str) -> WebFingerResult:
     return WebFingerResult(handle, "deferred",
-                           detail=f"{host} kept failing; skipped for now, try again later")
+                           detail=_("{host} kept failing; skipped for now, try again later")
+                           .format(host=host))
 
 
 def _parse_jrd(handle: str, body: bytes) -> WebFingerResult:
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        return WebFingerResult(handle, "invalid", detail="the answer is not JSON")
+        return WebFingerResult(handle, "invalid", detail=_("the answer is not JSON"))
     if not isinstance(data, dict) or not isinstance(data.get("subject"), str):
-        return WebFingerResult(handle, "invalid", detail="no subject in the answer")
+        return WebFingerResult(handle, "invalid", detail=_("no subject in the answer"))
     actor = profile = ""
     for link in data.get("links") or []:
         if not isinstance(link, dict):
@@ -194,7 +202,7 @@ def _parse_jrd(handle: str, body: bytes) -> WebFingerResult:
         elif rel == PROFILE_PAGE and isinstance(href, str):
             profile = profile or href
     if not actor:
-        return WebFingerResult(handle, "invalid", detail="no ActivityPub actor in the answer")
+        return WebFingerResult(handle, "invalid", detail=_("no ActivityPub actor in the answer"))
     subject = data["subject"].removeprefix("acct:")
     canonical = subject if "@" in subject else handle
     return WebFingerResult(handle, "found", canonical, actor, profile)
@@ -263,7 +271,7 @@ ResolveProgress = Callable[[int, int, Resolution], None]
 def _from_webfinger(candidate: Candidate, result: WebFingerResult) -> Resolution:
     if result.status == "found":
         return Resolution(candidate, "found", result.subject or candidate.handle,
-                          max(candidate.confidence, 0.9), "exists (WebFinger)",
+                          max(candidate.confidence, 0.9), _("exists (WebFinger)"),
                           profile_url=result.profile_url or result.actor_url)
     confidence = round(candidate.confidence * _SCALE.get(result.status, 1.0), 2)
     return Resolution(candidate, result.status, candidate.handle, confidence, result.detail)
@@ -280,14 +288,15 @@ async def _on_server(api: MastodonApi, candidate: Candidate, handle: str,
     if account is None:
         return Resolution(candidate, "not_found", handle,
                           round(candidate.confidence * _SCALE["not_found"], 2),
-                          "your server could not find this account")
+                          _("your server could not find this account"))
     confidence = max(candidate.confidence, 0.9)
     if account.moved is not None and account.moved.id:
         target = account.moved
         return Resolution(candidate, "moved", target.full_handle(domain), confidence,
-                          f"moved from {account.full_handle(domain)}", target, target.url)
+                          _("moved from {handle}").format(handle=account.full_handle(domain)),
+                          target, target.url)
     return Resolution(candidate, "found", account.full_handle(domain), confidence,
-                      "found by your server", account, account.url)
+                      _("found by your server"), account, account.url)
 
 
 async def resolve_candidates(
@@ -324,8 +333,8 @@ async def _resolve_one(candidate: Candidate, api: MastodonApi | None,
             return checked
         handle = checked.handle
     if api is None:
-        return Resolution(candidate, "unchecked", handle, candidate.confidence, "not verified")
+        return Resolution(candidate, "unchecked", handle, candidate.confidence, _("not verified"))
     result = await _on_server(api, candidate, handle, local_domain)
     if webfinger is not None and result.status == "found":
-        result = replace(result, reason="exists (WebFinger); found by your server")
+        result = replace(result, reason=_("exists (WebFinger); found by your server"))
     return result

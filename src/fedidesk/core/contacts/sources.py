@@ -21,6 +21,7 @@ from typing import BinaryIO
 from fedidesk.core.contacts.archive import ArchiveLimits, TwitterArchive, read_archive
 from fedidesk.core.contacts.extract import TextSource
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # Mastodon's own import limit
 MAX_ROWS = 10_000
@@ -42,7 +43,7 @@ HINT_WORDS = ("mastodon", "fedi", "account address", "activitypub")
 class ContactInputError(FedideskError):
     """An input file cannot be used at all."""
 
-    user_message = "fedidesk could not read this file."
+    user_message = N_("fedidesk could not read this file.")
 
 
 @dataclass
@@ -62,7 +63,8 @@ def _decode(data: bytes, label: str, problems: list[str]) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        problems.append(f"{label} is not valid UTF-8; unreadable characters were replaced.")
+        problems.append(_("{label} is not valid UTF-8; unreadable characters were replaced.")
+                        .format(label=label))
         return data.decode("utf-8-sig", errors="replace")
 
 
@@ -72,10 +74,11 @@ def read_text(data: bytes, label: str = "pasted text", *, max_lines: int = MAX_R
     text = _decode(data, label, result.problems)
     for number, line in enumerate(text.splitlines(), start=1):
         if number > max_lines:
-            result.problems.append(f"{label}: only the first {max_lines:,} lines were read.")
+            result.problems.append(_("{label}: only the first {n} lines were read.").format(
+                label=label, n=f"{max_lines:,}"))
             break
         if line.strip():
-            result.sources.append(TextSource(line, f"line {number}"))
+            result.sources.append(TextSource(line, _("line {number}").format(number=number)))
     return result
 
 
@@ -100,13 +103,16 @@ def _rows(text: str, max_field: int, problems: list[str], label: str
         except StopIteration:
             return
         except csv.Error as exc:
-            problems.append(f"{label} row {reader.line_num}: skipped ({exc}).")
+            problems.append(_("{label} row {row}: skipped ({error}).").format(
+                label=label, row=reader.line_num, error=exc))
             continue
         if any("\x00" in cell for cell in row):
-            problems.append(f"{label} row {reader.line_num}: skipped (it contains NUL bytes).")
+            problems.append(_("{label} row {row}: skipped (it contains NUL bytes).").format(
+                label=label, row=reader.line_num))
             continue
         if any(len(cell) > max_field for cell in row):  # belt and braces
-            problems.append(f"{label} row {reader.line_num}: skipped (a field is too large).")
+            problems.append(_("{label} row {row}: skipped (a field is too large).").format(
+                label=label, row=reader.line_num))
             continue
         yield reader.line_num, row
 
@@ -135,17 +141,20 @@ def _limited(rows: Iterator[tuple[int, list[str]]], max_rows: int, problems: lis
              label: str) -> Iterator[tuple[int, list[str]]]:
     for count, item in enumerate(rows):
         if count > max_rows:  # the header row is not counted
-            problems.append(f"{label}: only the first {max_rows:,} rows were read.")
+            problems.append(_("{label}: only the first {n} rows were read.").format(
+                label=label, n=f"{max_rows:,}"))
             return
         yield item
 
 
 def _add_row(result: ScanInput, header: list[str], line: int, row: list[str]) -> None:
-    names = [header[i] if i < len(header) and header[i] else f"column {i + 1}"
-             for i in range(len(row))]
+    names = [header[i] if i < len(header) and header[i]
+             else _("column {number}").format(number=i + 1) for i in range(len(row))]
     if header and len(row) != len(header):
-        result.problems.append(f"{result.label} row {line}: {len(row)} fields instead of "
-                               f"{len(header)}; read anyway.")
+        result.problems.append(_("{label} row {row}: {count} fields instead of "
+                                 "{expected}; read anyway.").format(
+                                   label=result.label, row=line, count=len(row),
+                                   expected=len(header)))
     cells = list(zip(names, row, strict=True))
     account = next((c.strip().lstrip("@") for n, c in cells if n in ACCOUNT_COLUMNS and c.strip()),
                    "")
@@ -166,7 +175,7 @@ def archive_input(path: Path, *, limits: ArchiveLimits | None = None) -> ScanInp
     result = ScanInput(path.name, archive=archive)
     for tweet in archive.tweets:
         text = " ".join([tweet.text, *tweet.urls])
-        result.sources.append(TextSource(text, f"tweet {tweet.tweet_id}".strip(),
+        result.sources.append(TextSource(text, _("tweet {id}").format(id=tweet.tweet_id).strip(),
                                          archive.owner, weight=TWEET_WEIGHT))
     return result
 
@@ -174,7 +183,8 @@ def archive_input(path: Path, *, limits: ArchiveLimits | None = None) -> ScanInp
 def _read_capped(handle: BinaryIO, label: str, cap: int) -> bytes:
     data = handle.read(cap + 1)
     if len(data) > cap:
-        raise ContactInputError(f"{label} is larger than {cap // (1024 * 1024)} MB.")
+        raise ContactInputError(_("{label} is larger than {size} MB.").format(
+            label=label, size=cap // (1024 * 1024)))
     return data
 
 
@@ -183,8 +193,9 @@ def load_input(name: str, *, stdin: BinaryIO | None = None,
     """Read ``name`` (``.zip``, ``.csv``, anything else as text; ``-`` is standard input)."""
     if name == "-":
         if stdin is None:
-            raise ContactInputError("No standard input to read.")
-        return read_text(_read_capped(stdin, "Standard input", max_bytes), "standard input")
+            raise ContactInputError(_("No standard input to read."))
+        return read_text(_read_capped(stdin, _("Standard input"), max_bytes),
+                         _("standard input"))
     path = Path(name)
     try:
         with path.open("rb") as handle:
@@ -194,7 +205,8 @@ def load_input(name: str, *, stdin: BinaryIO | None = None,
             handle.seek(0)
             data = _read_capped(handle, path.name, max_bytes)
     except OSError as exc:
-        raise ContactInputError(f"Could not read {name}: {exc.strerror or exc}.") from exc
+        raise ContactInputError(_("Could not read {name}: {error}.").format(
+            name=name, error=exc.strerror or exc)) from exc
     if path.suffix.lower() == ".csv":
         return read_csv(data, path.name)
     return read_text(data, path.name)
