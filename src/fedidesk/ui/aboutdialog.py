@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from fedidesk import __version__
+from fedidesk.core.i18n import _
 from fedidesk.core.paths import ProfilePaths
 
 
@@ -17,13 +18,13 @@ class AboutDialog(QDialog):
 
     def __init__(self, paths: ProfilePaths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About fedidesk")
+        self.setWindowTitle(_("About fedidesk"))
         self.setObjectName("aboutDialog")
         title = QLabel(f"<h2>fedidesk {__version__}</h2>")
         title.setTextFormat(Qt.TextFormat.RichText)
         body = QLabel(
-            "A native desktop client for Mastodon and the fediverse: a multi-column deck, "
-            "a friendly start for newcomers and a safe way to move between servers."
+            _("A native desktop client for Mastodon and the fediverse: a multi-column deck, "
+              "a friendly start for newcomers and a safe way to move between servers.")
         )
         body.setWordWrap(True)
         facts = QLabel()
@@ -31,8 +32,10 @@ class AboutDialog(QDialog):
         facts.setText(
             f"Python {platform.python_version()} · Qt {qVersion()} · "
             f"PySide6 {PySide6.__version__}\n"
-            f"Settings: {paths.config_dir}\nData: {paths.data_dir}\nLogs: {paths.log_dir}\n"
-            "Licence: GPL-3.0-or-later"
+            + _("Settings: {path}").format(path=paths.config_dir) + "\n"
+            + _("Data: {path}").format(path=paths.data_dir) + "\n"
+            + _("Logs: {path}").format(path=paths.log_dir) + "\n"
+            + _("Licence: {licence}").format(licence="GPL-3.0-or-later")
         )
         facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -10,11 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from fedidesk.core.accounts import AccountEntry
+from fedidesk.core.i18n import N_, _
 
 _STATE_TEXT = {
-    "online": "Connected.",
-    "offline": "The server cannot be reached right now; fedidesk keeps trying.",
-    "signed-out": "This sign-in is no longer valid. Use Account → Add account… to sign in again.",
+    "online": N_("Connected."),
+    "offline": N_("The server cannot be reached right now; fedidesk keeps trying."),
+    "signed-out": N_("This sign-in is no longer valid. Use Account → Add account… to sign in "
+                     "again."),
 }
 
 
@@ -47,14 +49,15 @@ class AccountPanel(QWidget):
 
     def show_account(self, entry: AccountEntry | None, state: str = "") -> None:
         if entry is None:
-            self.title.setText("Welcome to fedidesk")
-            self.subtitle.setText("Sign in to your Mastodon server to start reading.")
-            self.state.setText("Account → Add account… (Ctrl+Shift+A). "
-                               "No account yet? Start fedidesk with --sandbox to practise.")
+            self.title.setText(_("Welcome to fedidesk"))
+            self.subtitle.setText(_("Sign in to your Mastodon server to start reading."))
+            self.state.setText(
+                _("Account → Add account… ({shortcut}).").format(shortcut="Ctrl+Shift+A") + " "
+                + _("No account yet? Start fedidesk with --sandbox to practise."))
             return
         # Display names are remote, untrusted text: plain text only.
         self.title.setText(entry.display_name or entry.handle.split("@")[0])
         self.subtitle.setText(f"@{entry.handle} · {entry.base_url}")
         if entry.needs_sign_in:
             state = "signed-out"
-        self.state.setText(_STATE_TEXT.get(state, "Connecting…"))
+        self.state.setText(_(_STATE_TEXT[state]) if state in _STATE_TEXT else _("Connecting…"))

@@ -20,6 +20,7 @@ from fedidesk.core.api import MastodonApi
 from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Conversation, Notification, Status
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 from fedidesk.ui.asynctools import spawn
 
 log = logging.getLogger("fedidesk.ui.actions")
@@ -30,7 +31,15 @@ TOGGLES: dict[str, tuple[str, str | None, str, str]] = {
     "boost": ("reblogged", "reblogs_count", "reblog", "unreblog"),
     "bookmark": ("bookmarked", None, "bookmark", "unbookmark"),
 }
-VERBS = {"favourite": "favourite", "boost": "boost", "bookmark": "bookmark"}
+# (action, turning on) -> the message shown when the server refuses
+FAILURES: dict[tuple[str, bool], str] = {
+    ("favourite", True): N_("Could not favourite: {reason}"),
+    ("favourite", False): N_("Could not undo the favourite: {reason}"),
+    ("boost", True): N_("Could not boost: {reason}"),
+    ("boost", False): N_("Could not undo the boost: {reason}"),
+    ("bookmark", True): N_("Could not bookmark: {reason}"),
+    ("bookmark", False): N_("Could not undo the bookmark: {reason}"),
+}
 
 
 def with_status(item: TimelineItem, new: Status) -> TimelineItem:
@@ -100,8 +109,7 @@ class StatusActions(QObject):
                 original.id)
         except FedideskError as exc:
             self._apply(account, original.id, original)
-            verb = VERBS[action] if turning_on else f"undo the {VERBS[action]}"
-            self.message.emit(f"Could not {verb}: {exc.user_message}")
+            self.message.emit(_(FAILURES[action, turning_on]).format(reason=exc.user_message))
             log.info("%s on %s failed: %s", action, original.id, exc)
             return
         # A boost answers with the new boost wrapping the original; show the original.

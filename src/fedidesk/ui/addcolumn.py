@@ -23,30 +23,45 @@ from PySide6.QtWidgets import (
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.columns import ColumnKind, ColumnSpec
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 from fedidesk.ui.asynctools import spawn
 
 KINDS: tuple[tuple[ColumnKind, str, str], ...] = (
-    (ColumnKind.HOME, "Home", "Posts from people and hashtags you follow."),
-    (ColumnKind.NOTIFICATIONS, "Notifications", "Mentions, follows, boosts and favourites."),
-    (ColumnKind.MENTIONS, "Mentions", "Only posts that mention you."),
-    (ColumnKind.LOCAL, "Local", "Public posts from people on your server."),
-    (ColumnKind.FEDERATED, "Federated", "Public posts your server knows about."),
-    (ColumnKind.HASHTAG, "Hashtag", "Posts with one or more hashtags."),
-    (ColumnKind.LIST, "List", "Posts from the people in one of your lists."),
-    (ColumnKind.PROFILE, "Profile", "Posts of one person."),
-    (ColumnKind.SEARCH, "Search", "Posts matching a search."),
-    (ColumnKind.DIRECT, "Direct messages", "Private conversations."),
-    (ColumnKind.BOOKMARKS, "Bookmarks", "Posts you bookmarked."),
-    (ColumnKind.FAVOURITES, "Favourites", "Posts you favourited."),
-    (ColumnKind.TRENDING, "Trending", "Posts that are popular on your server."),
-    (ColumnKind.REMOTE, "Another server", "The local timeline of another server."),
+    (ColumnKind.HOME, N_("Home"),
+     N_("Posts from people and hashtags you follow.")),
+    (ColumnKind.NOTIFICATIONS, N_("Notifications"),
+     N_("Mentions, follows, boosts and favourites.")),
+    (ColumnKind.MENTIONS, N_("Mentions"),
+     N_("Only posts that mention you.")),
+    (ColumnKind.LOCAL, N_("Local"),
+     N_("Public posts from people on your server.")),
+    (ColumnKind.FEDERATED, N_("Federated"),
+     N_("Public posts your server knows about.")),
+    (ColumnKind.HASHTAG, N_("Hashtag"),
+     N_("Posts with one or more hashtags.")),
+    (ColumnKind.LIST, N_("List"),
+     N_("Posts from the people in one of your lists.")),
+    (ColumnKind.PROFILE, N_("Profile"),
+     N_("Posts of one person.")),
+    (ColumnKind.SEARCH, N_("Search"),
+     N_("Posts matching a search.")),
+    (ColumnKind.DIRECT, N_("Direct messages"),
+     N_("Private conversations.")),
+    (ColumnKind.BOOKMARKS, N_("Bookmarks"),
+     N_("Posts you bookmarked.")),
+    (ColumnKind.FAVOURITES, N_("Favourites"),
+     N_("Posts you favourited.")),
+    (ColumnKind.TRENDING, N_("Trending"),
+     N_("Posts that are popular on your server.")),
+    (ColumnKind.REMOTE, N_("Another server"),
+     N_("The local timeline of another server.")),
 )
 
 NOTIFICATION_TYPES: tuple[tuple[str, str], ...] = (
-    ("mention", "Mentions and replies"), ("follow", "New followers"),
-    ("follow_request", "Follow requests"), ("favourite", "Favourites"),
-    ("reblog", "Boosts"), ("poll", "Ended polls"), ("update", "Edited posts"),
-    ("status", "Posts from people you get notified about"),
+    ("mention", N_("Mentions and replies")), ("follow", N_("New followers")),
+    ("follow_request", N_("Follow requests")), ("favourite", N_("Favourites")),
+    ("reblog", N_("Boosts")), ("poll", N_("Ended polls")), ("update", N_("Edited posts")),
+    ("status", N_("Posts from people you get notified about")),
 )
 
 ListsLoader = Callable[[str], Awaitable[Sequence[Any]]]
@@ -58,13 +73,13 @@ class AddColumnDialog(QDialog):
     def __init__(self, accounts: Sequence[AccountEntry], default_account: str | None,
                  load_lists: ListsLoader | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Add column")
+        self.setWindowTitle(_("Add column"))
         self.setObjectName("addColumnDialog")
         self.setMinimumWidth(480)
         self._load_lists = load_lists
 
         self.account_combo = QComboBox()
-        self.account_combo.setAccessibleName("Account")
+        self.account_combo.setAccessibleName(_("Account"))
         for entry in accounts:
             self.account_combo.addItem(entry.handle, entry.handle)
         if default_account:
@@ -72,52 +87,53 @@ class AddColumnDialog(QDialog):
         self.account_combo.currentIndexChanged.connect(lambda _i: self._kind_changed())
 
         self.kind_list = QListWidget()
-        self.kind_list.setAccessibleName("Kind of column")
+        self.kind_list.setAccessibleName(_("Kind of column"))
         for kind, name, description in KINDS:
-            item = QListWidgetItem(f"{name}\n{description}")
+            item = QListWidgetItem(f"{_(name)}\n{_(description)}")
             item.setData(Qt.ItemDataRole.UserRole, kind.value)
-            item.setToolTip(description)
+            item.setToolTip(_(description))
             self.kind_list.addItem(item)
         self.kind_list.setCurrentRow(0)
         self.kind_list.currentRowChanged.connect(lambda _r: self._kind_changed())
 
         self.tags_edit = QLineEdit()
         self.tags_edit.setPlaceholderText("python, qt")
-        self.tags_edit.setAccessibleName("Hashtags")
+        self.tags_edit.setAccessibleName(_("Hashtags"))
         self.tag_mode = QComboBox()
-        self.tag_mode.setAccessibleName("Match")
-        self.tag_mode.addItem("any of these", "any")
-        self.tag_mode.addItem("all of these", "all")
+        self.tag_mode.setAccessibleName(_("Match"))
+        self.tag_mode.addItem(_("any of these"), "any")
+        self.tag_mode.addItem(_("all of these"), "all")
         self.none_edit = QLineEdit()
-        self.none_edit.setPlaceholderText("none of these (optional)")
-        self.none_edit.setAccessibleName("Exclude hashtags")
-        self.local_check = QCheckBox("Only from my server")
+        self.none_edit.setPlaceholderText(_("none of these (optional)"))
+        self.none_edit.setAccessibleName(_("Exclude hashtags"))
+        self.local_check = QCheckBox(_("Only from my server"))
         self.list_combo = QComboBox()
-        self.list_combo.setAccessibleName("List")
+        self.list_combo.setAccessibleName(_("List"))
         self.acct_edit = QLineEdit()
-        self.acct_edit.setPlaceholderText("user@server")
-        self.acct_edit.setAccessibleName("Account to show")
+        # TRANSLATORS: placeholder for an account address; keep the @
+        self.acct_edit.setPlaceholderText(_("user@server"))
+        self.acct_edit.setAccessibleName(_("Account to show"))
         self.profile_mode = QComboBox()
-        self.profile_mode.addItem("Posts", "posts")
-        self.profile_mode.addItem("Posts and replies", "replies")
-        self.profile_mode.addItem("Media", "media")
+        self.profile_mode.addItem(_("Posts"), "posts")
+        self.profile_mode.addItem(_("Posts and replies"), "replies")
+        self.profile_mode.addItem(_("Media"), "media")
         self.query_edit = QLineEdit()
-        self.query_edit.setAccessibleName("Search words")
+        self.query_edit.setAccessibleName(_("Search words"))
         self.types_list = QListWidget()
-        self.types_list.setAccessibleName("Notification types to show")
+        self.types_list.setAccessibleName(_("Notification types to show"))
         self.types_list.setMaximumHeight(150)
         for value, text in NOTIFICATION_TYPES:
-            type_item = QListWidgetItem(text)
+            type_item = QListWidgetItem(_(text))
             type_item.setData(Qt.ItemDataRole.UserRole, value)
             type_item.setFlags(type_item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             type_item.setCheckState(Qt.CheckState.Checked)
             self.types_list.addItem(type_item)
         self.server_edit = QLineEdit()
         self.server_edit.setPlaceholderText("fosstodon.org")
-        self.server_edit.setAccessibleName("Server")
-        self.hide_boosts = QCheckBox("Hide boosts")
-        self.hide_replies = QCheckBox("Hide replies")
-        self.media_only = QCheckBox("Only posts with media")
+        self.server_edit.setAccessibleName(_("Server"))
+        self.hide_boosts = QCheckBox(_("Hide boosts"))
+        self.hide_replies = QCheckBox(_("Hide replies"))
+        self.media_only = QCheckBox(_("Only posts with media"))
         self.message = QLabel()
         self.message.setWordWrap(True)
 
@@ -131,23 +147,23 @@ class AddColumnDialog(QDialog):
             ColumnKind.REMOTE.value: [self.server_edit],
             ColumnKind.NOTIFICATIONS.value: [self.types_list],
         }
-        labels = {self.tags_edit: "Hashtags:", self.tag_mode: "Match:",
-                  self.none_edit: "Exclude:", self.local_check: "",
-                  self.list_combo: "List:", self.acct_edit: "Account:",
-                  self.profile_mode: "Show:", self.query_edit: "Search for:",
-                  self.server_edit: "Server:", self.types_list: "Show:"}
+        labels = {self.tags_edit: _("Hashtags:"), self.tag_mode: _("Match:"),
+                  self.none_edit: _("Exclude:"), self.local_check: "",
+                  self.list_combo: _("List:"), self.acct_edit: _("Account:"),
+                  self.profile_mode: _("Show:"), self.query_edit: _("Search for:"),
+                  self.server_edit: _("Server:"), self.types_list: _("Show:")}
         for widgets in self.rows.values():
             for widget in widgets:
                 self.params.addRow(labels[widget], widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Add column")
+        self.ok_button.setText(_("Add column"))
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow("Account:", self.account_combo)
+        form.addRow(_("Account:"), self.account_combo)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.kind_list, 1)
@@ -184,7 +200,7 @@ class AddColumnDialog(QDialog):
             self.list_combo.addItem(str(user_list.title), str(user_list.id))
         self.list_combo.setEnabled(bool(lists))
         if not lists:
-            self.message.setText("This account has no lists yet (or its server has none).")
+            self.message.setText(_("This account has no lists yet (or its server has none)."))
 
     @staticmethod
     def _tags(text: str) -> tuple[str, ...]:
@@ -195,7 +211,7 @@ class AddColumnDialog(QDialog):
         """The column described by the form, or ``None`` with ``message`` explaining why."""
         account = self.account_combo.currentData()
         if not account:
-            self.message.setText("Sign in to an account first.")
+            self.message.setText(_("Sign in to an account first."))
             return None
         kind = self.kind()
         options: dict[str, Any] = {
@@ -206,7 +222,7 @@ class AddColumnDialog(QDialog):
         if kind is ColumnKind.HASHTAG:
             tags = self._tags(self.tags_edit.text())
             if not tags:
-                self.message.setText("Type at least one hashtag.")
+                self.message.setText(_("Type at least one hashtag."))
                 return None
             if self.tag_mode.currentData() == "all":
                 options.update(tags=tags[:1], all_tags=tags[1:])
@@ -216,20 +232,20 @@ class AddColumnDialog(QDialog):
                            local_only=self.local_check.isChecked())
         elif kind is ColumnKind.LIST:
             if not self.list_combo.currentData():
-                self.message.setText("Choose a list.")
+                self.message.setText(_("Choose a list."))
                 return None
             options.update(list_id=str(self.list_combo.currentData()),
                            title=self.list_combo.currentText())
         elif kind is ColumnKind.PROFILE:
             acct = self.acct_edit.text().strip().lstrip("@")
             if not acct:
-                self.message.setText("Type the account, e.g. user@server.")
+                self.message.setText(_("Type the account, e.g. user@server."))
                 return None
             options.update(acct=acct, profile_mode=self.profile_mode.currentData())
         elif kind is ColumnKind.SEARCH:
             query = self.query_edit.text().strip()
             if not query:
-                self.message.setText("Type what to search for.")
+                self.message.setText(_("Type what to search for."))
                 return None
             options.update(query=query)
         elif kind is ColumnKind.NOTIFICATIONS:
@@ -238,14 +254,14 @@ class AddColumnDialog(QDialog):
                 for i in range(self.types_list.count())
                 if self.types_list.item(i).checkState() == Qt.CheckState.Checked)
             if not chosen:
-                self.message.setText("Choose at least one kind of notification.")
+                self.message.setText(_("Choose at least one kind of notification."))
                 return None
             if len(chosen) < self.types_list.count():
                 options.update(types=chosen)
         elif kind is ColumnKind.REMOTE:
             server = self.server_edit.text().strip().rstrip("/")
             if not server:
-                self.message.setText("Type the other server's address.")
+                self.message.setText(_("Type the other server's address."))
                 return None
             if "://" not in server:
                 server = f"https://{server}"

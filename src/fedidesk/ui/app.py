@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fedidesk import APP_NAME, __version__
@@ -26,6 +26,7 @@ from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.auth.login import browser_login, token_login
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.core.paths import resolve_paths
 from fedidesk.core.sandbox import Sandbox
 from fedidesk.core.secrets import KeyringUnavailable
@@ -85,11 +86,11 @@ def make_login(ctx: AppContext, window_getter: Callable[[], Any]) -> Callable[
 
     async def confirm_host(host: str) -> bool:
         answer = await ask(
-            window_getter(), "Sign in on another site?",
-            f"Your server sends you to {host} to sign in.",
+            window_getter(), _("Sign in on another site?"),
+            _("Your server sends you to {host} to sign in.").format(host=host),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
-            informative="Only continue if you trust this site with your account.")
+            informative=_("Only continue if you trust this site with your account."))
         return answer == QMessageBox.StandardButton.Yes
 
     async def login(server: str, open_browser: Callable[[str], object],
@@ -107,15 +108,15 @@ async def _open_context(args: argparse.Namespace, profile_dir: str | None,
         return AppContext.create(profile_dir, allow_session_only=session_only)
     except KeyringUnavailable as exc:
         answer = await ask(
-            None, "No system keyring",
-            "fedidesk could not find a working system keyring, so it cannot keep your "
-            "sign-in safely on this computer.",
+            None, _("No system keyring"),
+            _("fedidesk could not find a working system keyring, so it cannot keep your "
+              "sign-in safely on this computer."),
             QMessageBox.StandardButton.Ignore | QMessageBox.StandardButton.Close,
             QMessageBox.StandardButton.Close, icon=QMessageBox.Icon.Warning,
-            informative=f"Reason: {exc.reason}.\n\nChoose Ignore to continue in session-only "
-                        "mode: nothing is written to disk and you sign in again next time. "
-                        "Install or unlock a keyring (GNOME Keyring, KWallet, KeePassXC) to "
-                        "stay signed in.")
+            informative=_("Reason: {reason}.").format(reason=exc.reason) + "\n\n"
+            + _("Choose Ignore to continue in session-only mode: nothing is written to disk "
+                "and you sign in again next time. Install or unlock a keyring (GNOME Keyring, "
+                "KWallet, KeePassXC) to stay signed in."))
         if answer != QMessageBox.StandardButton.Ignore:
             return None
         return AppContext.create(profile_dir, allow_session_only=True)
@@ -165,7 +166,8 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         controller.message.connect(lambda text: window.statusBar().showMessage(text, 8000)
                                    if window is not None else None)
         controller.notifier.unreadChanged.connect(
-            lambda n: window.setWindowTitle(f"({n}) fedidesk" if n else "fedidesk")
+            lambda n: window.setWindowTitle(
+                f"({QLocale().toString(n)}) fedidesk" if n else "fedidesk")
             if window is not None and sandbox is None else None)
         controller.composeRequested.connect(windows.compose)
         controller.editRequested.connect(windows.edit)
@@ -174,7 +176,7 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         controller.profileRequested.connect(windows.profile)
         crash.parent_widget = window
         if sandbox is not None:
-            window.setWindowTitle("fedidesk — sandbox (practice server on this computer)")
+            window.setWindowTitle(_("fedidesk — sandbox (practice server on this computer)"))
             for login in sandbox.logins:
                 entry = await token_login(sandbox.base_url, login.token, accounts=ctx.accounts)
                 window.ensure_starter_columns(entry.handle)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QLocale, QMimeData, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QDrag, QFocusEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,16 +25,26 @@ from PySide6.QtWidgets import (
 )
 
 from fedidesk.core.columns import ColumnSpec
+from fedidesk.core.i18n import N_, _, ngettext
 
 STATE_TEXT = {
-    "loading": ("Loading…", "The column is being loaded."),
-    "live": ("● Live", "New posts arrive as they are published."),
-    "polling": ("◌ Checking", "No live connection; fedidesk checks for new posts regularly."),
-    "offline": ("○ Offline", "The server cannot be reached; fedidesk keeps trying."),
-    "paused": ("Paused", "Updates are paused."),
-    "auth_expired": ("Signed out", "Sign in to this account again to update the column."),
-    "closed": ("Closed", ""),
-    "unsupported": ("Not supported", "This server does not offer this kind of column."),
+    "loading": (N_("Loading…"), N_("The column is being loaded.")),
+    # TRANSLATORS: column state; the column receives posts as they are published
+    "live": (N_("● Live"), N_("New posts arrive as they are published.")),
+    # TRANSLATORS: column state; the column checks for new posts regularly
+    "polling": (N_("◌ Checking"),
+                N_("No live connection; fedidesk checks for new posts regularly.")),
+    # TRANSLATORS: column state
+    "offline": (N_("○ Offline"), N_("The server cannot be reached; fedidesk keeps trying.")),
+    # TRANSLATORS: column state
+    "paused": (N_("Paused"), N_("Updates are paused.")),
+    # TRANSLATORS: column state
+    "auth_expired": (N_("Signed out"),
+                     N_("Sign in to this account again to update the column.")),
+    # TRANSLATORS: column state
+    "closed": (N_("Closed"), ""),
+    # TRANSLATORS: column state
+    "unsupported": (N_("Not supported"), N_("This server does not offer this kind of column.")),
 }
 
 
@@ -49,7 +59,7 @@ class _DragHandle(QWidget):
         self.column = column
         self._press: QPoint | None = None
         self.setCursor(Qt.CursorShape.OpenHandCursor)
-        self.setToolTip("Drag to move the column")
+        self.setToolTip(_("Drag to move the column"))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -113,7 +123,8 @@ class ColumnWidget(QFrame):
         self.state_label.setObjectName("columnState")
         self.menu_button = QToolButton()
         self.menu_button.setText("⋯")
-        self.menu_button.setAccessibleName(f"Options for column {spec.display_title}")
+        self.menu_button.setAccessibleName(
+            _("Options for column {title}").format(title=spec.display_title))
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_button.setMenu(self._build_menu())
 
@@ -139,23 +150,25 @@ class ColumnWidget(QFrame):
         layout.addLayout(header)
         layout.addWidget(self.new_posts_bar)
         layout.addWidget(view, 1)
-        self.setAccessibleName(f"Column {spec.display_title} of {spec.account}")
+        self.setAccessibleName(_("Column {title} of {account}").format(
+            title=spec.display_title, account=spec.account))
         if not view.accessibleName():
-            view.setAccessibleName(f"{spec.display_title} posts of {spec.account}")
+            view.setAccessibleName(_("{title} posts of {account}").format(
+                title=spec.display_title, account=spec.account))
         self.set_state("loading")
         view.installEventFilter(self)
 
     # ---- header ------------------------------------------------------------------------
     def _build_menu(self) -> QMenu:
         menu = QMenu(self)
-        self.hide_boosts_action = self._toggle(menu, "Hide boosts", "hide_boosts")
-        self.hide_replies_action = self._toggle(menu, "Hide replies", "hide_replies")
-        self.media_only_action = self._toggle(menu, "Only posts with media", "media_only")
+        self.hide_boosts_action = self._toggle(menu, _("Hide boosts"), "hide_boosts")
+        self.hide_replies_action = self._toggle(menu, _("Hide replies"), "hide_replies")
+        self.media_only_action = self._toggle(menu, _("Only posts with media"), "media_only")
         menu.addSeparator()
-        menu.addAction("Move left", lambda: self.moveRequested.emit(-1))
-        menu.addAction("Move right", lambda: self.moveRequested.emit(1))
+        menu.addAction(_("Move left"), lambda: self.moveRequested.emit(-1))
+        menu.addAction(_("Move right"), lambda: self.moveRequested.emit(1))
         menu.addSeparator()
-        menu.addAction("Remove column", self.removeRequested.emit)
+        menu.addAction(_("Remove column"), self.removeRequested.emit)
         return menu
 
     def _toggle(self, menu: QMenu, text: str, option: str) -> QAction:
@@ -169,9 +182,11 @@ class ColumnWidget(QFrame):
     def set_state(self, state: str) -> None:
         self.state = str(state)
         text, tip = STATE_TEXT.get(self.state, (self.state, ""))
+        text, tip = (_(text), _(tip) if tip else "") if self.state in STATE_TEXT else (text, tip)
         self.state_label.setText(text)
         self.state_label.setToolTip(tip)
-        self.state_label.setAccessibleName(f"Column state: {text}. {tip}")
+        self.state_label.setAccessibleName(
+            _("Column state: {state}. {explanation}").format(state=text, explanation=tip))
 
     # ---- new posts bar -----------------------------------------------------------------
     def set_new_posts(self, count: int) -> None:
@@ -180,7 +195,8 @@ class ColumnWidget(QFrame):
         if count <= 0:
             self.new_posts_bar.hide()
             return
-        self.new_posts_bar.setText(f"↑ {count} new post{'s' if count != 1 else ''}")
+        self.new_posts_bar.setText("↑ " + ngettext("{n} new post", "{n} new posts", count).format(
+            n=QLocale().toString(count)))
         self.new_posts_bar.setAccessibleName(self.new_posts_bar.text())
         self.new_posts_bar.show()
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import httpx
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -49,6 +49,7 @@ from fedidesk.core.drafts import Draft, DraftMedia, DraftStore
 from fedidesk.core.entities import CustomEmoji, Status
 from fedidesk.core.errors import FedideskError, ValidationError
 from fedidesk.core.html import plain_text
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.paths import resolve_paths
 from fedidesk.core.posting import (
     custom_emojis,
@@ -67,10 +68,16 @@ from fedidesk.ui.composepoll import PollEditor
 from fedidesk.ui.emojipicker import EmojiPicker
 
 VISIBILITY: tuple[tuple[str, str, str], ...] = (
-    ("public", "Public", "Anyone can see this post, also in public timelines and search"),
-    ("unlisted", "Unlisted", "Anyone can see it, but it stays out of public timelines and trends"),
-    ("private", "Followers only", "Only your followers (and the people mentioned) can see it"),
-    ("direct", "Direct", "Only the people mentioned in the post can see it"),
+    # TRANSLATORS: post visibility
+    ("public", N_("Public"),
+     N_("Anyone can see this post, also in public timelines and search")),
+    # TRANSLATORS: post visibility
+    ("unlisted", N_("Unlisted"),
+     N_("Anyone can see it, but it stays out of public timelines and trends")),
+    ("private", N_("Followers only"),
+     N_("Only your followers (and the people mentioned) can see it")),
+    # TRANSLATORS: post visibility
+    ("direct", N_("Direct"), N_("Only the people mentioned in the post can see it")),
 )
 LANGUAGES: tuple[tuple[str, str], ...] = (
     ("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español"),
@@ -195,21 +202,23 @@ class ComposeWindow(QWidget):
     # --- layout -------------------------------------------------------------------
 
     def _build(self, debounce_ms: int) -> None:
-        self.setWindowTitle("Reply" if self._reply_to else "New post")
-        self.setAccessibleName("Compose post")
+        self.setWindowTitle(_("Reply") if self._reply_to else _("New post"))
+        self.setAccessibleName(_("Compose post"))
         self.resize(640, 460)
         self.setMinimumWidth(500)
 
         self.restore_bar = _named(QFrame(), "restoreBar")
-        self.restore_bar.setAccessibleName("Unsent drafts")
+        self.restore_bar.setAccessibleName(_("Unsent drafts"))
         self.restore_label = QLabel()
         self.restore_choice = QComboBox()
-        self.restore_choice.setAccessibleName("Draft to restore")
-        self.restore_button = QPushButton("Restore")
-        self.restore_button.setAccessibleName("Restore the selected draft")
+        self.restore_choice.setAccessibleName(_("Draft to restore"))
+        # TRANSLATORS: button that restores an unsent draft
+        self.restore_button = QPushButton(_("Restore"))
+        self.restore_button.setAccessibleName(_("Restore the selected draft"))
         self.restore_button.clicked.connect(self._restore_selected)
-        self.discard_button = QPushButton("Discard")
-        self.discard_button.setAccessibleName("Discard the selected draft")
+        # TRANSLATORS: button that deletes an unsent draft
+        self.discard_button = QPushButton(_("Discard"))
+        self.discard_button.setAccessibleName(_("Discard the selected draft"))
         self.discard_button.clicked.connect(self._discard_selected)
         bar = QHBoxLayout(self.restore_bar)
         bar.setContentsMargins(8, 4, 4, 4)
@@ -227,69 +236,71 @@ class ComposeWindow(QWidget):
         self.reply_banner.setVisible(self._reply_to is not None)
 
         self.account_box = QComboBox()
-        self.account_box.setAccessibleName("Post as")
-        self.account_box.setToolTip("Which of your accounts posts this")
+        self.account_box.setAccessibleName(_("Post as"))
+        self.account_box.setToolTip(_("Which of your accounts posts this"))
         for entry in self._accounts:
             name = entry.display_name or entry.handle.split("@")[0]
             self.account_box.addItem(f"{name}  (@{entry.handle})", entry.handle)
         self.account_box.setVisible(len(self._accounts) > 1)
-        from_label = QLabel("From")
+        # TRANSLATORS: label before the account that posts, "From: <account>"
+        from_label = QLabel(_("From"))
         from_label.setBuddy(self.account_box)
         from_label.setVisible(len(self._accounts) > 1)
 
         self.cw_edit = _named(QLineEdit(), "contentWarning")
-        self.cw_edit.setPlaceholderText("Content warning (shown instead of the post)")
-        self.cw_edit.setAccessibleName("Content warning")
+        self.cw_edit.setPlaceholderText(_("Content warning (shown instead of the post)"))
+        self.cw_edit.setAccessibleName(_("Content warning"))
         self.cw_edit.hide()
 
         self.editor = ComposeEdit(self._media_dir, debounce_ms=debounce_ms)
         self.editor.setObjectName("composeText")
-        self.editor.setAccessibleName("Post text")
-        self.editor.setPlaceholderText("What's on your mind?")
+        self.editor.setAccessibleName(_("Post text"))
+        self.editor.setPlaceholderText(_("What's on your mind?"))
         self.editor.setMinimumHeight(150)
         self.editor.search = self._search
         self.editor.mediaReceived.connect(self.add_media)
         self.editor.submitRequested.connect(self.post)
 
         self.media_strip = MediaStrip()
-        self.sensitive_box = QCheckBox("Mark media as sensitive")
-        self.sensitive_box.setAccessibleName("Mark media as sensitive")
+        self.sensitive_box = QCheckBox(_("Mark media as sensitive"))
+        self.sensitive_box.setAccessibleName(_("Mark media as sensitive"))
         self.sensitive_box.hide()
         self.poll_editor = PollEditor(self.limits)
         self.poll_editor.hide()
         self.error_label = _named(QLabel(), "errorBanner")
         self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName("Error")
+        self.error_label.setAccessibleName(_("Error"))
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
 
-        self.media_button = self._tool("image", "Add images, video or audio")
+        self.media_button = self._tool("image", _("Add images, video or audio"))
         self.media_button.clicked.connect(self._choose_files)
-        self.poll_button = self._tool("poll", "Add a poll", checkable=True)
+        self.poll_button = self._tool("poll", _("Add a poll"), checkable=True)
         self.poll_button.toggled.connect(self._toggle_poll)
-        self.cw_button = self._tool("warning", "Add a content warning", checkable=True)
+        self.cw_button = self._tool("warning", _("Add a content warning"), checkable=True)
         self.cw_button.toggled.connect(self._toggle_cw)
-        self.emoji_button = self._tool("emoji", "Insert custom emoji")
+        self.emoji_button = self._tool("emoji", _("Insert custom emoji"))
         self.emoji_button.clicked.connect(self._open_emoji)
         self.emoji_picker = EmojiPicker(self)
         self.emoji_picker.picked.connect(self._insert_text)
 
         self.visibility = QComboBox()
-        self.visibility.setAccessibleName("Visibility")
+        self.visibility.setAccessibleName(_("Visibility"))
         for index, (value, label, tip) in enumerate(VISIBILITY):
-            self.visibility.addItem(compose_icon(value), label, value)
-            self.visibility.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
-        self.visibility.setToolTip("Who can see this post")
+            self.visibility.addItem(compose_icon(value), _(label), value)
+            self.visibility.setItemData(index, _(tip), Qt.ItemDataRole.ToolTipRole)
+        self.visibility.setToolTip(_("Who can see this post"))
         self.language = QComboBox()
-        self.language.setAccessibleName("Language")
-        self.language.setToolTip("The language of this post")
+        self.language.setAccessibleName(_("Language"))
+        self.language.setToolTip(_("The language of this post"))
         for code, name in LANGUAGES:
             self.language.addItem(f"{name} ({code})", code)
         self.counter = _named(QLabel(), "counter")
-        self.counter.setAccessibleName("Characters used")
-        self.post_button = _named(QPushButton("Post"), "postButton")
-        self.post_button.setAccessibleName("Post")
-        self.post_button.setToolTip("Post (Ctrl+Enter)")
+        self.counter.setAccessibleName(_("Characters used"))
+        # TRANSLATORS: button that publishes the post (verb)
+        self.post_button = _named(QPushButton(_("Post")), "postButton")
+        self.post_button.setAccessibleName(_("Post"))
+        self.post_button.setToolTip(_("Post ({shortcut})").format(shortcut="Ctrl+Enter"))
         self.post_button.clicked.connect(self.post)
 
         top = QHBoxLayout()
@@ -366,26 +377,35 @@ class ComposeWindow(QWidget):
         """Why the post cannot be sent right now ('' when it can)."""
         tiles = self.media_strip.tiles()
         if self.character_count() > self.limits.max_characters:
-            return "The post is too long."
+            return _("The post is too long.")
         if len(tiles) > self.limits.max_media_attachments:
-            return f"At most {self.limits.max_media_attachments} attachments are allowed."
+            maximum = self.limits.max_media_attachments
+            return ngettext("At most {n} attachment is allowed.",
+                            "At most {n} attachments are allowed.", maximum).format(
+                                n=QLocale().toString(maximum))
         if self.poll_button.isChecked():
             return self.poll_editor.problem()
         if not (self.editor.toPlainText().strip() or tiles):
-            return "Write something first."
+            return _("Write something first.")
         return ""
 
     def _update_state(self) -> None:
         used, limit = self.character_count(), self.limits.max_characters
-        self.counter.setText(f"{used} / {limit}")
+        used_text, limit_text = QLocale().toString(used), QLocale().toString(limit)
+        self.counter.setText(f"{used_text} / {limit_text}")
         self.counter.setProperty("over", used > limit)
-        self.counter.setAccessibleDescription(
-            f"{used} of {limit} characters used" + (", over the limit" if used > limit else ""))
+        described = ngettext("{used} of {limit} character used",
+                             "{used} of {limit} characters used", limit).format(
+                                 used=used_text, limit=limit_text)
+        if used > limit:
+            described = _("{description}, over the limit").format(description=described)
+        self.counter.setAccessibleDescription(described)
         self.counter.style().unpolish(self.counter)
         self.counter.style().polish(self.counter)
         problem = self.problem()
         self.post_button.setEnabled(not problem and not self._posting)
-        self.post_button.setToolTip(problem or "Post (Ctrl+Enter)")
+        self.post_button.setToolTip(
+            problem or _("Post ({shortcut})").format(shortcut="Ctrl+Enter"))
         tiles = self.media_strip.tiles()
         self.sensitive_box.setVisible(bool(tiles))
         self.media_button.setEnabled(
@@ -447,12 +467,13 @@ class ComposeWindow(QWidget):
             if draft.poll is not None:
                 self.poll_editor.set_poll(draft.poll)
             if draft.edit_of:
-                self.setWindowTitle("Edit post")
-                self.post_button.setText("Save")
+                self.setWindowTitle(_("Edit post"))
+                # TRANSLATORS: button that saves the edited post
+                self.post_button.setText(_("Save"))
                 # Mastodon cannot change who sees a post after it is published.
                 self.visibility.setEnabled(False)
             if draft.in_reply_to_id and not self._reply_to and not draft.edit_of:
-                self.reply_label.setText("Replying to an earlier post")
+                self.reply_label.setText(_("Replying to an earlier post"))
                 self.reply_banner.show()
         finally:
             self._loading = False
@@ -469,9 +490,10 @@ class ComposeWindow(QWidget):
         author = reply.account
         excerpt = plain_text(reply.content).strip().replace("\n", " ")
         excerpt = excerpt[:160] + ("…" if len(excerpt) > 160 else "")
-        self.reply_label.setText(f"Replying to {author.name} (@{author.acct})\n{excerpt}")
-        self.reply_label.setAccessibleName(f"Replying to {author.name}")
-        self.setWindowTitle(f"Reply to @{author.acct}")
+        self.reply_label.setText(_("Replying to {name} (@{handle})").format(
+            name=author.name, handle=author.acct) + f"\n{excerpt}")
+        self.reply_label.setAccessibleName(_("Replying to {name}").format(name=author.name))
+        self.setWindowTitle(_("Reply to @{handle}").format(handle=author.acct))
         self._draft = self._draft.replace(in_reply_to_id=reply.id)
         self._loading = True
         try:
@@ -497,10 +519,11 @@ class ComposeWindow(QWidget):
         leftovers = self._leftovers()
         self.restore_choice.clear()
         for d in leftovers:
-            preview = (d.spoiler or d.text).strip().replace("\n", " ")[:60] or "(attachments)"
+            preview = (d.spoiler or d.text).strip().replace("\n", " ")[:60] or _("(attachments)")
             self.restore_choice.addItem(preview, d.id)
         count = len(leftovers)
-        self.restore_label.setText(f"{count} unsent draft{'s' if count != 1 else ''}:")
+        self.restore_label.setText(ngettext(
+            "{n} unsent draft:", "{n} unsent drafts:", count).format(n=QLocale().toString(count)))
         self.restore_bar.setVisible(count > 0)
 
     def _restore_selected(self) -> None:
@@ -553,7 +576,8 @@ class ComposeWindow(QWidget):
             try:
                 emojis = await custom_emojis(api)
             except FedideskError as exc:
-                self._show_error_banner(f"Could not load custom emoji: {exc.user_message}")
+                self._show_error_banner(_("Could not load custom emoji: {reason}").format(
+                    reason=exc.user_message))
                 return
             self._emoji_cache[api.base_url] = emojis
             self.emoji_picker.set_emojis(emojis, self._fetch_image)
@@ -575,9 +599,9 @@ class ComposeWindow(QWidget):
     # --- media ------------------------------------------------------------------------
 
     def _choose_files(self) -> None:
-        dialog = QFileDialog(self, "Add attachments")
+        dialog = QFileDialog(self, _("Add attachments"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dialog.setNameFilter("Media (*.png *.jpg *.jpeg *.gif *.webp *.avif *.heic *.mp4 "
+        dialog.setNameFilter(_("Media") + " (*.png *.jpg *.jpeg *.gif *.webp *.avif *.heic *.mp4 "
                              "*.mov *.webm *.mp3 *.ogg *.wav *.m4a *.flac)")
         dialog.filesSelected.connect(self.add_media)
         dialog.open()
@@ -585,12 +609,14 @@ class ComposeWindow(QWidget):
     def add_media(self, paths: Sequence[str]) -> list[MediaTile]:
         """Attach local files (up to the server's limit) and start uploading them."""
         if self.poll_button.isChecked():
-            self._show_error_banner("A post can have a poll or attachments, not both.")
+            self._show_error_banner(_("A post can have a poll or attachments, not both."))
             return []
         room = self.limits.max_media_attachments - len(self.media_strip.tiles())
         if len(paths) > room:
-            self._show_error_banner(
-                f"Only {self.limits.max_media_attachments} attachments fit in one post.")
+            maximum = self.limits.max_media_attachments
+            self._show_error_banner(ngettext(
+                "Only {n} attachment fits in one post.", "Only {n} attachments fit in one post.",
+                maximum).format(n=QLocale().toString(maximum)))
         return [self._add_tile(DraftMedia(str(p))) for p in list(paths)[: max(0, room)]]
 
     def _add_tile(self, item: DraftMedia) -> MediaTile:
@@ -644,7 +670,9 @@ class ComposeWindow(QWidget):
             await asyncio.gather(*pending, return_exceptions=True)
         failed = [t for t in self.media_strip.tiles() if t.media_id is None]
         if failed:
-            raise FedideskError(f"{len(failed)} attachment(s) could not be uploaded.")
+            raise FedideskError(ngettext("{n} attachment could not be uploaded.",
+                                          "{n} attachments could not be uploaded.",
+                                          len(failed)).format(n=QLocale().toString(len(failed))))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if mime_has_media(event.mimeData()):
@@ -672,8 +700,9 @@ class ComposeWindow(QWidget):
 
     def _set_posting(self, on: bool) -> None:
         self._posting = on
-        idle = "Save" if self.editing else "Post"
-        self.post_button.setText(("Saving…" if self.editing else "Posting…") if on else idle)
+        idle = _("Save") if self.editing else _("Post")
+        busy = _("Saving…") if self.editing else _("Posting…")
+        self.post_button.setText(busy if on else idle)
         for widget in (self.editor, self.cw_edit, self.account_box, self.poll_editor):
             widget.setEnabled(not on)
         self._update_state()
@@ -708,12 +737,13 @@ class ComposeWindow(QWidget):
         if not missing:
             return True
         answer = await ask(
-            self, "Missing alt text",
-            f"{len(missing)} attachment(s) have no description.",
+            self, _("Missing alt text"),
+            ngettext("{n} attachment has no description.", "{n} attachments have no description.",
+                     len(missing)).format(n=QLocale().toString(len(missing))),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
-            informative="Alt text lets blind and low-vision people follow your post. "
-                        "Post anyway?")
+            informative=_("Alt text lets blind and low-vision people follow your post. "
+                          "Post anyway?"))
         return answer == QMessageBox.StandardButton.Yes
 
     async def _resolve_reply(self, api: MastodonApi, draft: Draft) -> Draft:
@@ -724,8 +754,8 @@ class ComposeWindow(QWidget):
         results = await api.search(reply.uri or reply.url or "", type="statuses",
                                    resolve=True, limit=1)
         if not results.statuses:
-            raise FedideskError("This account's server cannot find the post you are "
-                                "replying to.")
+            raise FedideskError(_("This account's server cannot find the post you are "
+                                  "replying to."))
         return draft.replace(in_reply_to_id=results.statuses[0].id)
 
     def _show_error_banner(self, text: str) -> None:
@@ -734,8 +764,9 @@ class ComposeWindow(QWidget):
 
     def _show_failure(self, exc: FedideskError) -> None:
         text = failure_text(exc)
-        self._show_error_banner(f"Not posted — your draft is kept. {text}")
-        box = show_error(self, "Could not post", text, exc.detail)
+        self._show_error_banner(
+            _("Not posted — your draft is kept. {reason}").format(reason=text))
+        box = show_error(self, _("Could not post"), text, exc.detail)
         box.setObjectName("postErrorBox")
 
     # --- closing ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QAbstractItemView, QCompleter, QPlainTextEdit, QWidget
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.composemedia import media_from_mime, mime_has_media
 
@@ -52,7 +53,7 @@ class ComposeEdit(QPlainTextEdit):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.activated.connect(self.insert_completion)
-        self._popup().setAccessibleName("Suggestions")
+        self._popup().setAccessibleName(_("Suggestions"))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from fedidesk.core.drafts import DraftMedia
 from fedidesk.core.entities import MediaAttachment
+from fedidesk.core.i18n import _
 from fedidesk.ui.composeicons import compose_icon
 
 THUMB = QSize(112, 84)
@@ -95,32 +96,32 @@ class MediaTile(QFrame):
         self.setObjectName("mediaTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         name = Path(item.path).name
-        self.setAccessibleName(f"Attachment {name}")
+        self.setAccessibleName(_("Attachment {name}").format(name=name))
 
         self.thumb = QLabel()
         self.thumb.setFixedSize(THUMB)
         self.thumb.setPixmap(thumbnail(item.path))
-        self.thumb.setAccessibleName(f"Preview of {name}")
+        self.thumb.setAccessibleName(_("Preview of {name}").format(name=name))
         self.remove = QToolButton(self.thumb)
         self.remove.setIcon(compose_icon("remove"))
         self.remove.setAutoRaise(True)
         self.remove.setObjectName("removeMedia")
-        self.remove.setToolTip("Remove this attachment")
-        self.remove.setAccessibleName(f"Remove {name}")
+        self.remove.setToolTip(_("Remove this attachment"))
+        self.remove.setAccessibleName(_("Remove {name}").format(name=name))
         self.remove.move(THUMB.width() - 26, 2)
         self.remove.resize(24, 24)
         self.remove.clicked.connect(lambda: self.removeRequested.emit(self))
 
         self.alt = QLineEdit(item.description)
-        self.alt.setPlaceholderText("Describe it for people who can't see it")
-        self.alt.setAccessibleName(f"Alt text for {name}")
-        self.alt.setToolTip("Alt text: a description for blind and low-vision people")
+        self.alt.setPlaceholderText(_("Describe it for people who can't see it"))
+        self.alt.setAccessibleName(_("Alt text for {name}").format(name=name))
+        self.alt.setToolTip(_("Alt text: a description for blind and low-vision people"))
         self.alt.textChanged.connect(self._alt_changed)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setMaximumHeight(6)
         self.progress.setTextVisible(False)
-        self.progress.setAccessibleName(f"Upload progress of {name}")
+        self.progress.setAccessibleName(_("Upload progress of {name}").format(name=name))
         self.note = QLabel()
         self.note.setObjectName("mediaNote")
         self.note.setWordWrap(True)
@@ -167,18 +168,20 @@ class MediaTile(QFrame):
         busy = self.state in ("pending", "uploading", "processing")
         self.progress.setVisible(busy)
         if self.state == "failed":
-            text, style = f"Upload failed: {self._error}", "error"
+            text, style = _("Upload failed: {reason}").format(reason=self._error), "error"
         elif self.state == "processing":
-            text, style = "Processing on the server…", "info"
+            text, style = _("Processing on the server…"), "info"
         elif busy:
-            text, style = "Uploading…", "info"
+            text, style = _("Uploading…"), "info"
         elif not self.description:
-            text, style = "No alt text yet", "warning"
+            text, style = _("No alt text yet"), "warning"
         else:
-            text, style = "Ready", "ok"
+            # TRANSLATORS: state of an uploaded attachment
+            text, style = _("Ready"), "ok"
         self.note.setText(text)
         self.note.setProperty("kind", style)
-        self.note.setAccessibleName(f"Status of {Path(self.path).name}: {text}")
+        self.note.setAccessibleName(
+            _("Status of {name}: {state}").format(name=Path(self.path).name, state=text))
         self.note.style().unpolish(self.note)
         self.note.style().polish(self.note)
 
@@ -190,7 +193,7 @@ class MediaStrip(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Attachments")
+        self.setAccessibleName(_("Attachments"))
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(8)

@@ -7,7 +7,7 @@ Durations offered are the usual ones (5 minutes … 7 days) clipped to the serve
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,20 +22,36 @@ from PySide6.QtWidgets import (
 )
 
 from fedidesk.core.drafts import DraftPoll
+from fedidesk.core.i18n import _, ngettext
 from fedidesk.core.probe import Limits
 from fedidesk.ui.composeicons import compose_icon
 
-DURATIONS: tuple[tuple[int, str], ...] = (
-    (300, "5 minutes"), (1800, "30 minutes"), (3600, "1 hour"), (21_600, "6 hours"),
-    (43_200, "12 hours"), (86_400, "1 day"), (259_200, "3 days"), (604_800, "7 days"),
-)
+DURATIONS: tuple[int, ...] = (300, 1800, 3600, 21_600, 43_200, 86_400, 259_200, 604_800)
+
+
+def duration_label(seconds: int) -> str:
+    """``seconds`` in words, in the largest whole unit (days, hours, minutes, else seconds)."""
+    if seconds and seconds % 86_400 == 0:
+        n = seconds // 86_400
+        return ngettext("{n} day", "{n} days", n).format(n=QLocale().toString(n))
+    if seconds and seconds % 3600 == 0:
+        n = seconds // 3600
+        return ngettext("{n} hour", "{n} hours", n).format(n=QLocale().toString(n))
+    if seconds and seconds % 60 == 0:
+        n = seconds // 60
+        return ngettext("{n} minute", "{n} minutes", n).format(n=QLocale().toString(n))
+    return seconds_label(seconds)
+
+
+def seconds_label(seconds: int) -> str:
+    return ngettext("{n} second", "{n} seconds", seconds).format(n=QLocale().toString(seconds))
 
 
 def duration_choices(limits: Limits) -> list[tuple[int, str]]:
     """The standard durations the server allows (at least its minimum)."""
-    allowed = [(s, label) for s, label in DURATIONS
+    allowed = [(s, duration_label(s)) for s in DURATIONS
                if limits.poll_min_expiration <= s <= limits.poll_max_expiration]
-    return allowed or [(limits.poll_min_expiration, f"{limits.poll_min_expiration} seconds")]
+    return allowed or [(limits.poll_min_expiration, seconds_label(limits.poll_min_expiration))]
 
 
 class PollEditor(QFrame):
@@ -47,28 +63,28 @@ class PollEditor(QFrame):
         super().__init__(parent)
         self.limits = limits
         self.setObjectName("pollEditor")
-        self.setAccessibleName("Poll")
+        self.setAccessibleName(_("Poll"))
         self._options: list[QLineEdit] = []
         self._rows = QVBoxLayout()
         self._rows.setSpacing(4)
 
-        self.add_button = QPushButton("Add option")
-        self.add_button.setAccessibleName("Add poll option")
+        self.add_button = QPushButton(_("Add option"))
+        self.add_button.setAccessibleName(_("Add poll option"))
         self.add_button.clicked.connect(lambda: self.add_option(""))
         self.duration = QComboBox()
-        self.duration.setAccessibleName("Poll duration")
+        self.duration.setAccessibleName(_("Poll duration"))
         for seconds, label in duration_choices(limits):
             self.duration.addItem(label, seconds)
         self.duration.setCurrentIndex(max(0, self.duration.findData(86_400)))
         self.duration.currentIndexChanged.connect(self.changed)
-        self.multiple = QCheckBox("Multiple choice")
-        self.multiple.setAccessibleName("Allow multiple choices")
+        self.multiple = QCheckBox(_("Multiple choice"))
+        self.multiple.setAccessibleName(_("Allow multiple choices"))
         self.multiple.toggled.connect(self.changed)
 
         footer = QHBoxLayout()
         footer.addWidget(self.add_button)
         footer.addStretch(1)
-        footer.addWidget(QLabel("Ends in"))
+        footer.addWidget(QLabel(_("Ends in")))
         footer.addWidget(self.duration)
         footer.addWidget(self.multiple)
         layout = QVBoxLayout(self)
@@ -85,15 +101,16 @@ class PollEditor(QFrame):
             return None
         edit = QLineEdit(text)
         number = len(self._options) + 1
-        edit.setPlaceholderText(f"Choice {number}")
-        edit.setAccessibleName(f"Poll choice {number}")
+        number_text = QLocale().toString(number)
+        edit.setPlaceholderText(_("Choice {number}").format(number=number_text))
+        edit.setAccessibleName(_("Poll choice {number}").format(number=number_text))
         edit.setMaxLength(self.limits.poll_max_characters_per_option)
         edit.textChanged.connect(self.changed)
         remove = QToolButton()
         remove.setIcon(compose_icon("remove"))
         remove.setAutoRaise(True)
-        remove.setToolTip("Remove this choice")
-        remove.setAccessibleName(f"Remove poll choice {number}")
+        remove.setToolTip(_("Remove this choice"))
+        remove.setAccessibleName(_("Remove poll choice {number}").format(number=number_text))
         row = QHBoxLayout()
         row.addWidget(edit, 1)
         row.addWidget(remove)
@@ -146,7 +163,7 @@ class PollEditor(QFrame):
         """Why this poll cannot be posted yet ('' when it can)."""
         filled = [e.text().strip() for e in self._options]
         if sum(1 for t in filled if t) < 2 or any(not t for t in filled):
-            return "Fill in every poll choice (at least two)."
+            return _("Fill in every poll choice (at least two).")
         if len(set(filled)) != len(filled):
-            return "Poll choices must be different."
+            return _("Poll choices must be different.")
         return ""

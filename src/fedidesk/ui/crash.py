@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.core.redact import redact
 
 log = logging.getLogger("fedidesk.crash")
@@ -55,7 +56,7 @@ class CrashHandler(QObject):
             detail = redact(exc.detail)
         else:
             log.error("Unhandled exception:\n%s", text)
-            summary = "fedidesk ran into a problem it did not expect. Your data is safe."
+            summary = _("fedidesk ran into a problem it did not expect. Your data is safe.")
             detail = text
         self.crashed.emit(summary, detail)
         if QApplication.instance() is not None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from fedidesk.core.columns import ColumnSpec
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.settings import Settings
 from fedidesk.ui.column import COLUMN_MIME, ColumnWidget
 
@@ -35,7 +36,7 @@ MAX_LAYOUT_BYTES = 1_000_000
 class LayoutFileError(FedideskError):
     """A layout file could not be read."""
 
-    user_message = "This file is not a fedidesk deck layout."
+    user_message = N_("This file is not a fedidesk deck layout.")
 
 
 def layout_to_json(specs: list[ColumnSpec], widths: list[int]) -> dict[str, Any]:
@@ -49,7 +50,7 @@ def layout_to_json(specs: list[ColumnSpec], widths: list[int]) -> dict[str, Any]
 def layout_from_json(data: Any) -> list[tuple[ColumnSpec, int]]:
     """Parse a layout; unknown column kinds are skipped, not fatal (newer versions)."""
     if not isinstance(data, dict) or not isinstance(data.get("columns"), list):
-        raise LayoutFileError()
+        raise LayoutFileError(_(LayoutFileError.user_message))
     result: list[tuple[ColumnSpec, int]] = []
     for entry in data["columns"]:
         try:
@@ -290,14 +291,14 @@ class DeckWidget(QWidget):
     def import_layout(self, path: Path, known_accounts: set[str]) -> list[str]:
         """Replace the deck with the file's layout; returns warnings (e.g. unknown accounts)."""
         if path.stat().st_size > MAX_LAYOUT_BYTES:
-            raise LayoutFileError("This layout file is too large.")
+            raise LayoutFileError(_("This layout file is too large."))
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError) as exc:
-            raise LayoutFileError(detail=str(exc)) from exc
+            raise LayoutFileError(_(LayoutFileError.user_message), detail=str(exc)) from exc
         entries = layout_from_json(data)
-        warnings = [f"Skipped a {spec.display_title} column of {spec.account}: that account "
-                    "is not signed in here." for spec, _w in entries
-                    if spec.account not in known_accounts]
+        warnings = [_("Skipped a {title} column of {account}: that account is not signed in "
+                      "here.").format(title=spec.display_title, account=spec.account)
+                    for spec, _w in entries if spec.account not in known_accounts]
         self.set_layout([(s, w) for s, w in entries if s.account in known_accounts])
         return warnings

@@ -21,6 +21,7 @@ from fedidesk.core.context import AppContext
 from fedidesk.core.entities import Status
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.feed import TimelineFeed
+from fedidesk.core.i18n import _
 from fedidesk.core.media import MediaFetcher
 from fedidesk.core.timelinecache import TimelineCache
 from fedidesk.ui.actions import StatusActions
@@ -88,7 +89,8 @@ class DeckController(QObject):
         self.post_actions.redraftRequested.connect(self.redraftRequested)
         self.router = LinkRouter(self)
         self.router.refused.connect(
-            lambda scheme: self.message.emit(f"fedidesk does not open {scheme} links."))
+            lambda scheme: self.message.emit(
+                _("fedidesk does not open {scheme} links.").format(scheme=scheme)))
         self.images.imageReady.connect(lambda _url: self._repaint())
         self.notifier = Notifier(ctx.settings, parent=self)
         self.emoji_images = EmojiImages()
@@ -132,7 +134,7 @@ class DeckController(QObject):
         view = TimelineView(delegate=delegate)
         view.setModel(model)
         self.emoji.attach(model, delegate)
-        view.setAccessibleName(f"{spec.display_title} posts")
+        view.setAccessibleName(_("{title} posts").format(title=spec.display_title))
         column = ColumnWidget(spec, model, view)
         delegate.setParent(column)
         self.columns.append(column)

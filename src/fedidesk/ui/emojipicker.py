@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from fedidesk.core.entities import CustomEmoji
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.images import decode_image
 
@@ -38,15 +39,15 @@ class EmojiPicker(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
         self.setObjectName("emojiPicker")
-        self.setAccessibleName("Custom emoji")
+        self.setAccessibleName(_("Custom emoji"))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Search emoji")
-        self.filter.setAccessibleName("Search custom emoji")
+        self.filter.setPlaceholderText(_("Search emoji"))
+        self.filter.setAccessibleName(_("Search custom emoji"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._apply_filter)
         self.list = QListWidget()
-        self.list.setAccessibleName("Custom emoji list")
+        self.list.setAccessibleName(_("Custom emoji list"))
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(QSize(28, 28))
         self.list.setGridSize(QSize(44, 44))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QLocale, Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,6 +28,7 @@ from fedidesk.core.api import MastodonApi
 from fedidesk.core.entities import Json, parse_datetime
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.html import sanitize
+from fedidesk.core.i18n import _, ngettext
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.links import configure_browser, open_external
 from fedidesk.ui.postdocument import PostDocument
@@ -53,7 +54,7 @@ class Version:
 
 def when(moment: datetime | None) -> str:
     """A local, readable timestamp ("unknown time" when missing)."""
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment is not None else "unknown time"
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment is not None else _("unknown time")
 
 
 def plain_label(text: str = "", name: str = "") -> QLabel:
@@ -100,12 +101,12 @@ class HistoryDialog(QDialog):
     def __init__(self, api: MastodonApi, status_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle("Edit history")
+        self.setWindowTitle(_("Edit history"))
         self.resize(640, 440)
         self.api = api
         self.status_id = status_id
         self.versions: list[Version] = []
-        self.status_line = plain_label("Loading…", "historyStatus")
+        self.status_line = plain_label(_("Loading…"), "historyStatus")
         self.list = QListWidget()
         self.list.setObjectName("historyList")
         self.cw = plain_label("", "historyCw")
@@ -132,7 +133,8 @@ class HistoryDialog(QDialog):
         try:
             data = await self.api.status_history(self.status_id)
         except FedideskError as exc:
-            text = f"The edit history could not be loaded: {exc.user_message}"
+            text = _("The edit history could not be loaded: {reason}").format(
+                reason=exc.user_message)
             self.status_line.setText(text)
             self.failed.emit(text)
             return
@@ -145,11 +147,13 @@ class HistoryDialog(QDialog):
         self.list.clear()
         last = len(self.versions) - 1
         for i, version in enumerate(self.versions):
-            kind = "Current" if i == 0 else ("Original" if i == last else "Edited")
+            # TRANSLATORS: labels of the versions of an edited post
+            kind = _("Current") if i == 0 else (_("Original") if i == last else _("Edited"))
             self.list.addItem(f"{kind} · {when(version.created_at)}")
         count = len(self.versions)
-        self.status_line.setText(f"{count} version{'s' if count != 1 else ''}"
-                                 if count else "No history.")
+        self.status_line.setText(
+            ngettext("{n} version", "{n} versions", count).format(n=QLocale().toString(count))
+            if count else _("No history."))
         if self.versions:
             self.list.setCurrentRow(0)
         self.loaded.emit(count)
@@ -159,7 +163,7 @@ class HistoryDialog(QDialog):
             return
         version = self.versions[row]
         self.cw.setVisible(bool(version.spoiler_text))
-        self.cw.setText(f"Content warning: {version.spoiler_text}")
+        self.cw.setText(_("Content warning: {text}").format(text=version.spoiler_text))
         self.text.set_post_html(version.content)
 
 
@@ -169,14 +173,16 @@ class TranslationDialog(QDialog):
     def __init__(self, result: Json, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle("Translation")
+        self.setWindowTitle(_("Translation"))
         self.resize(520, 360)
-        language = str(result.get("detected_source_language") or "an unknown language")
-        provider = str(result.get("provider") or "an unnamed service")
-        self.source = plain_label(f"Translated from {language} by {provider}",
-                                  "translationProvider")
+        language = str(result.get("detected_source_language") or _("an unknown language"))
+        provider = str(result.get("provider") or _("an unnamed service"))
+        self.source = plain_label(
+            _("Translated from {language} by {provider}").format(
+                language=language, provider=provider),
+            "translationProvider")
         spoiler = str(result.get("spoiler_text") or "")
-        self.cw = plain_label(f"Content warning: {spoiler}", "translationCw")
+        self.cw = plain_label(_("Content warning: {text}").format(text=spoiler), "translationCw")
         self.cw.setVisible(bool(spoiler))
         self.text = PostTextView()
         self.text.set_post_html(str(result.get("content") or ""))

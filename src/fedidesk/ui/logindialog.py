@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.ui.asynctools import spawn
 
 log = logging.getLogger("fedidesk.ui.login")
@@ -51,28 +52,29 @@ class LoginDialog(QDialog):
         self._task: asyncio.Task[Any] | None = None
         self._code_future: asyncio.Future[str] | None = None
         self.authorize_url = ""
-        self.setWindowTitle("Sign in to a Mastodon server")
+        self.setWindowTitle(_("Sign in to a Mastodon server"))
         self.setObjectName("loginDialog")
         self.setMinimumWidth(460)
 
         intro = QLabel(
-            "Type the address of your server, for example <b>mastodon.social</b>. "
-            "fedidesk opens your web browser, where you sign in and allow access. "
-            "Your password is never typed into fedidesk."
+            _("Type the address of your server, for example {example}. "
+              "fedidesk opens your web browser, where you sign in and allow access. "
+              "Your password is never typed into fedidesk.").format(
+                  example="<b>mastodon.social</b>")
         )
         intro.setWordWrap(True)
         self.server_edit = QLineEdit()
         self.server_edit.setObjectName("serverEdit")
         self.server_edit.setPlaceholderText("mastodon.social")
-        self.server_edit.setAccessibleName("Server address")
+        self.server_edit.setAccessibleName(_("Server address"))
         self.server_edit.returnPressed.connect(self.start)
         self.status = QLabel()
         self.status.setObjectName("loginStatus")
         self.status.setWordWrap(True)
         self.link_edit = QLineEdit()
         self.link_edit.setReadOnly(True)
-        self.link_edit.setAccessibleName("Sign-in link")
-        self.copy_button = QPushButton("Copy link")
+        self.link_edit.setAccessibleName(_("Sign-in link"))
+        self.copy_button = QPushButton(_("Copy link"))
         self.copy_button.clicked.connect(self._copy_link)
         link_row = QHBoxLayout()
         link_row.addWidget(self.link_edit)
@@ -83,9 +85,9 @@ class LoginDialog(QDialog):
 
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("codeEdit")
-        self.code_edit.setPlaceholderText("Paste the code the server shows")
-        self.code_edit.setAccessibleName("Authorization code")
-        self.code_button = QPushButton("Use this code")
+        self.code_edit.setPlaceholderText(_("Paste the code the server shows"))
+        self.code_edit.setAccessibleName(_("Authorization code"))
+        self.code_button = QPushButton(_("Use this code"))
         self.code_button.clicked.connect(self._submit_code)
         code_row = QHBoxLayout()
         code_row.addWidget(self.code_edit)
@@ -96,7 +98,7 @@ class LoginDialog(QDialog):
 
         self.buttons = QDialogButtonBox()
         self.sign_in_button = self.buttons.addButton(
-            "Sign in with browser", QDialogButtonBox.ButtonRole.AcceptRole)
+            _("Sign in with browser"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_in_button.setObjectName("signInButton")
         self.sign_in_button.setDefault(True)
         self.sign_in_button.clicked.connect(self.start)
@@ -115,13 +117,13 @@ class LoginDialog(QDialog):
     def start(self) -> None:
         server = self.server_edit.text().strip()
         if not server:
-            self.status.setText("Please type your server's address first.")
+            self.status.setText(_("Please type your server's address first."))
             return
         if self._task is not None and not self._task.done():
             return
         self.sign_in_button.setEnabled(False)
         self.server_edit.setEnabled(False)
-        self.status.setText(f"Contacting {server}…")
+        self.status.setText(_("Contacting {server}…").format(server=server))
         self._task = spawn(self._run(server), owner=self)
 
     def _open_browser(self, url: str) -> object:
@@ -129,15 +131,15 @@ class LoginDialog(QDialog):
         self.link_edit.setText(url)
         self.link_box.show()
         self.status.setText(
-            "Your browser should now show the server's sign-in page. Approve access there, "
-            "then come back. If no browser opened, copy the link below into one.")
+            _("Your browser should now show the server's sign-in page. Approve access there, "
+              "then come back. If no browser opened, copy the link below into one."))
         return self._open_url(url)
 
     async def _ask_code(self) -> str:
         self.code_box.show()
         self.status.setText(
-            "This server shows a code instead of returning to fedidesk automatically. "
-            "Copy the code from your browser and paste it here.")
+            _("This server shows a code instead of returning to fedidesk automatically. "
+              "Copy the code from your browser and paste it here."))
         self._code_future = asyncio.get_running_loop().create_future()
         try:
             return await self._code_future
@@ -153,7 +155,7 @@ class LoginDialog(QDialog):
         try:
             entry = await self._login(server, self._open_browser, self._ask_code)
         except asyncio.CancelledError:
-            self.status.setText("Sign-in cancelled.")
+            self.status.setText(_("Sign-in cancelled."))
             raise
         except FedideskError as exc:
             log.info("Login failed: %s", exc)
