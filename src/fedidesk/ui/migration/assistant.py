@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from fedidesk.core.context import AppContext
+from fedidesk.core.i18n import _
 from fedidesk.ui.links import open_external
 from fedidesk.ui.logindialog import LoginFn
 from fedidesk.ui.migration.accountspage import AccountsPage
@@ -60,7 +61,7 @@ class MigrationAssistant(QWidget):
         self.store = MigrationStore(ctx.db)
         self.shared = Shared(ctx, login, open_url, open_file, self.store.load())
         self.setObjectName("migrationAssistant")
-        self.setWindowTitle("Move to another server — fedidesk")
+        self.setWindowTitle(_("Move to another server — fedidesk"))
         self.resize(940, 660)
 
         self.steps = QListWidget()
@@ -75,22 +76,23 @@ class MigrationAssistant(QWidget):
             page.goTo.connect(lambda key: self.go_to([p.key for p in self.pages].index(key)))
             self.pages.append(page)
             self.stack.addWidget(page)
-            self.steps.addItem(f"{number}. {cls.title}")
+            # TRANSLATORS: a step in the assistant's sidebar, e.g. "1. Your accounts".
+            self.steps.addItem(_("{number}. {title}").format(number=number, title=_(cls.title)))
         self.steps.currentRowChanged.connect(self._step_clicked)
 
-        self.back_button = QPushButton("Back")
+        self.back_button = QPushButton(_("Back"))
         self.back_button.setObjectName("backButton")
         self.back_button.clicked.connect(self.back)
-        self.skip_button = QPushButton("Skip this step")
+        self.skip_button = QPushButton(_("Skip this step"))
         self.skip_button.setObjectName("skipButton")
         self.skip_button.clicked.connect(lambda: self.go_to(self._neighbour(+1)))
-        self.next_button = QPushButton("Next")
+        self.next_button = QPushButton(_("Next"))
         self.next_button.setObjectName("nextButton")
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.next)
-        self.later_button = QPushButton("Continue later")
+        self.later_button = QPushButton(_("Continue later"))
         self.later_button.setObjectName("laterButton")
-        self.later_button.setToolTip("Close this window; it opens again where you left off.")
+        self.later_button.setToolTip(_("Close this window; it opens again where you left off."))
         self.later_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.later_button)
@@ -190,7 +192,7 @@ class MigrationAssistant(QWidget):
                 item.setToolTip("")
             else:
                 item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled)
-                item.setToolTip("Not needed for the way you chose to move.")
+                item.setToolTip(_("Not needed for the way you chose to move."))
         self.steps.setCurrentRow(self.current_index)
         self.steps.blockSignals(False)
 
@@ -200,7 +202,7 @@ class MigrationAssistant(QWidget):
         ok, why = self.current_page.ready()
         self.back_button.setEnabled(self._neighbour(-1) >= 0)
         self.skip_button.setVisible(not last and index > 0)
-        self.next_button.setText("Done" if last else "Next")
+        self.next_button.setText(_("Done") if last else _("Next"))
         self.next_button.setEnabled(ok)
         self.next_button.setToolTip(why)
 

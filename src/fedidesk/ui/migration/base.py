@@ -8,12 +8,13 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.logindialog import LoginFn
 from fedidesk.ui.migration.state import GONE, MOVE, MigrationState
@@ -51,10 +52,17 @@ class Shared:
         return self.state.mode == GONE
 
 
+def number(value: int) -> str:
+    """``value`` for people, in the user's locale (with thousands separators, also in "C")."""
+    locale = QLocale()
+    locale.setNumberOptions(QLocale.NumberOption.DefaultNumberOptions)
+    return locale.toString(value)
+
+
 def error_text(exc: BaseException) -> str:
     if isinstance(exc, FedideskError):
         return exc.user_message
-    return f"Something went wrong: {exc}"
+    return _("Something went wrong: {error}").format(error=exc)
 
 
 def red(text: str) -> str:
@@ -73,7 +81,8 @@ def label(text: str = "", name: str = "") -> QLabel:
 
 
 class MigrationPage(QWidget):
-    """One step. Subclasses set ``key``/``title``/``intro`` and fill ``self.body``.
+    """One step. Subclasses set ``key``/``title``/``intro`` (marked with ``N_``; translated
+    here when shown) and fill ``self.body``.
 
     Signals:
         changed(): a choice changed (the assistant saves its state and updates buttons).
@@ -92,9 +101,9 @@ class MigrationPage(QWidget):
         self.setObjectName(f"migrationPage_{self.key}")
         self._tasks: set[asyncio.Task[Any]] = set()
         outer = QVBoxLayout(self)
-        heading = QLabel(f"<h2>{self.title}</h2>")
+        heading = QLabel(f"<h2>{_(self.title) if self.title else ''}</h2>")
         heading.setObjectName("pageTitle")
-        explanation = label(self.intro, "pageIntro")
+        explanation = label(_(self.intro) if self.intro else "", "pageIntro")
         outer.addWidget(heading)
         outer.addWidget(explanation)
         self.body = QVBoxLayout()

@@ -11,9 +11,10 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QProgressBar, QPushButton
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.export import ExportCancelled, ExportProgress, export_account
 from fedidesk.core.migration.importer import hhmm
-from fedidesk.ui.migration.base import MigrationPage, error_text, label, red
+from fedidesk.ui.migration.base import MigrationPage, error_text, label, number, red
 from fedidesk.ui.migration.folderpick import pick_folder
 from fedidesk.ui.migration.state import EXPORT_NAMES, LABELS, export_categories
 
@@ -24,20 +25,22 @@ def eta_text(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 60:
-        return "less than a minute left"
+        return _("less than a minute left")
     minutes = round(seconds / 60)
     if minutes < 90:
-        return f"about {minutes} min left"
-    return f"about {minutes // 60} h {minutes % 60:02d} min left"
+        return ngettext("about {n} min left", "about {n} min left", minutes).format(n=minutes)
+    # TRANSLATORS: time left, e.g. "about 2 h 05 min left"; {minutes} has two digits.
+    return _("about {hours} h {minutes} min left").format(hours=minutes // 60,
+                                                          minutes=f"{minutes % 60:02d}")
 
 
 class ExportPage(MigrationPage):
     key = "export"
-    title = "Download from the old account"
-    intro = ("fedidesk saves your follows, lists, mutes, blocks, bookmarks, hashtags and "
-             "filters into a folder, in the same files Mastodon's own export uses. It goes "
-             "gently, so the server's limits are respected; you can cancel at any time and "
-             "continue later where it stopped.")
+    title = N_("Download from the old account")
+    intro = N_("fedidesk saves your follows, lists, mutes, blocks, bookmarks, hashtags and "
+               "filters into a folder, in the same files Mastodon's own export uses. It goes "
+               "gently, so the server's limits are respected; you can cancel at any time and "
+               "continue later where it stopped.")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -46,18 +49,18 @@ class ExportPage(MigrationPage):
         self.folder_edit = QLineEdit()
         self.folder_edit.setObjectName("exportFolder")
         self.folder_edit.editingFinished.connect(self._folder_typed)
-        choose = QPushButton("Choose folder…")
-        choose.clicked.connect(lambda: pick_folder(self, "Save the export in", self.folder(),
+        choose = QPushButton(_("Choose folder…"))
+        choose.clicked.connect(lambda: pick_folder(self, _("Save the export in"), self.folder(),
                                                    self.set_folder))
         row = QHBoxLayout()
-        row.addWidget(label("Save in:"))
+        row.addWidget(label(_("Save in:")))
         row.addWidget(self.folder_edit, 1)
         row.addWidget(choose)
         self.body.addLayout(row)
-        self.start_button = QPushButton("Start download")
+        self.start_button = QPushButton(_("Start download"))
         self.start_button.setObjectName("startExport")
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setObjectName("cancelExport")
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setEnabled(False)
@@ -68,7 +71,8 @@ class ExportPage(MigrationPage):
         self.body.addLayout(buttons)
         self.overall = QProgressBar()
         self.overall.setObjectName("exportOverall")
-        self.overall.setFormat("Step %v of %m")
+        # TRANSLATORS: progress bar text; keep %v (the step) and %m (how many steps).
+        self.overall.setFormat(_("Step %v of %m"))
         self.category_bar = QProgressBar()
         self.category_bar.setObjectName("exportCategory")
         self.progress_label = label(name="exportProgress")
@@ -104,8 +108,9 @@ class ExportPage(MigrationPage):
     def entered(self) -> None:
         self.folder_edit.setText(self.folder())
         if self.state.exported and not self.busy():
-            self.result.setText(f"Downloaded into <b>{html.escape(self.folder())}</b>. "
-                                "Continue with the next step, or download again to refresh.")
+            self.result.setText(_("Downloaded into <b>{folder}</b>. Continue with the next "
+                                  "step, or download again to refresh.")
+                                .format(folder=html.escape(self.folder())))
         self._buttons()
 
     def _buttons(self) -> None:
@@ -120,8 +125,8 @@ class ExportPage(MigrationPage):
             return
         api = self.shared.api(self.state.old)
         if api is None:
-            self.result.setText(red(f"fedidesk is not signed in to {self.state.old}. Go back "
-                                    "to the first step and sign in."))
+            self.result.setText(red(_("fedidesk is not signed in to {account}. Go back to the "
+                                      "first step and sign in.").format(account=self.state.old)))
             return
         self.state.folder = self.folder()
         self._cancel.clear()
@@ -132,12 +137,13 @@ class ExportPage(MigrationPage):
 
     def cancel(self) -> None:
         self._cancel.set()
-        self.progress_label.setText("Stopping after the current page…")
+        self.progress_label.setText(_("Stopping after the current page…"))
 
     def on_progress(self, event: ExportProgress) -> None:
         self.overall.setRange(0, max(1, event.category_count))
         self.overall.setValue(event.category_index + (1 if event.finished else 0))
-        name = EXPORT_LABELS.get(event.category, event.category.replace("_", " ").capitalize())
+        known = EXPORT_LABELS.get(event.category)
+        name = _(known) if known else event.category.replace("_", " ").capitalize()
         if event.total:
             self.category_bar.setRange(0, event.total)
             self.category_bar.setValue(min(event.done, event.total))
@@ -147,14 +153,20 @@ class ExportPage(MigrationPage):
                 self.category_bar.setValue(1)
         if event.finished:
             self.counts[event.category] = event.done
-        text = f"<b>{html.escape(name)}</b>: {event.done}"
-        text += f" of {event.total}" if event.total else ""
-        eta = eta_text(event.eta_seconds) if not event.finished else "done"
+        if event.total:
+            # TRANSLATORS: export progress of one category, e.g. "<b>Lists</b>: 3 of 10".
+            text = _("<b>{name}</b>: {done} of {total}").format(
+                name=html.escape(name), done=number(event.done), total=number(event.total))
+        else:
+            text = _("<b>{name}</b>: {done}").format(name=html.escape(name),
+                                                     done=number(event.done))
+        # TRANSLATORS: shown after a category's count when it is fully downloaded.
+        eta = eta_text(event.eta_seconds) if not event.finished else _("done")
         self.progress_label.setText(text + (f" — {eta}" if eta else ""))
         now = time.time()
         if event.waiting_until is not None and event.waiting_until > now:
-            self.wait_label.setText(f"The server asks fedidesk to slow down; it continues at "
-                                    f"{hhmm(event.waiting_until)}.")
+            self.wait_label.setText(_("The server asks fedidesk to slow down; it continues at "
+                                      "{time}.").format(time=hhmm(event.waiting_until)))
         else:
             self.wait_label.setText("")
 
@@ -164,28 +176,31 @@ class ExportPage(MigrationPage):
                 api, self.state.folder, progress=self.on_progress, cancel=self._cancel,
                 categories=[*export_categories(self.state.categories), "profile"])
         except ExportCancelled:
-            self.result.setText("Cancelled. <b>Start download</b> continues where it stopped.")
+            self.result.setText(_("Cancelled. <b>Start download</b> continues where it "
+                                  "stopped."))
         except FedideskError as exc:
-            self.result.setText(red(error_text(exc)) + " Start the download again to continue "
-                                "where it stopped.")
+            self.result.setText(red(error_text(exc)) + " " + _(
+                "Start the download again to continue where it stopped."))
         else:
             self.state.exported = result.complete
             self.state.planned = False
             counts = ", ".join(f"{n} {file}" for file, n in result.manifest.counts.items())
             notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.manifest.notes)
+            # TRANSLATORS: {counts} lists what was saved, e.g. "12 following_accounts.csv".
             self.result.setText(
-                f"Done: {html.escape(counts) or 'nothing to download'}, saved in "
-                f"<b>{html.escape(str(result.dest))}</b>."
+                _("Done: {counts}, saved in <b>{folder}</b>.").format(
+                    counts=html.escape(counts) or _("nothing to download"),
+                    folder=html.escape(str(result.dest)))
                 + (f"<ul>{notes}</ul>" if notes else ""))
             self.wait_label.setText("")
-            self.progress_label.setText("All downloaded.")
+            self.progress_label.setText(_("All downloaded."))
         finally:
             self.changed.emit()
             asyncio.get_running_loop().call_soon(self._buttons)
 
     def ready(self) -> tuple[bool, str]:
         if self.busy():
-            return False, "The download is still running."
+            return False, _("The download is still running.")
         if not self.state.exported:
-            return False, "Download from the old account first."
+            return False, _("Download from the old account first.")
         return True, ""

@@ -9,11 +9,12 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.assistant import import_folder
 from fedidesk.core.migration.importer import ImportProgress, ImportSummary, hhmm
 from fedidesk.core.migration.importjournal import OPEN_STATES, ImportJournal
 from fedidesk.core.migration.plan import SERVER, SERVER_IMPORT_DIR
-from fedidesk.ui.migration.base import MigrationPage, error_text, label, red
+from fedidesk.ui.migration.base import MigrationPage, error_text, label, number, red
 from fedidesk.ui.migration.planpage import follows_explanation
 from fedidesk.ui.migration.state import import_categories, label_for_import
 
@@ -22,26 +23,26 @@ RUNNING, PAUSED, PARTIAL, FINISHED = "running", "paused", "partial", "finished"
 
 class ImportPage(MigrationPage):
     key = "import"
-    title = "Bring it over"
-    intro = ("fedidesk adds everything to the new account, one thing at a time and within "
-             "the server's limits. You can pause, close fedidesk, and continue later: it "
-             "remembers what is already done and never sends anything twice.")
+    title = N_("Bring it over")
+    intro = N_("fedidesk adds everything to the new account, one thing at a time and within "
+               "the server's limits. You can pause, close fedidesk, and continue later: it "
+               "remembers what is already done and never sends anything twice.")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self._pause = False
         self.summary: ImportSummary | None = None
         self.changed.connect(self._buttons)  # after a task ends, too
-        self.start_button = QPushButton("Start import")
+        self.start_button = QPushButton(_("Start import"))
         self.start_button.setObjectName("startImport")
         self.start_button.clicked.connect(self.toggle)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
-        self.server_button = QPushButton("Open the server's import page")
+        self.server_button = QPushButton(_("Open the server's import page"))
         self.server_button.setObjectName("openServerImport")
         self.server_button.clicked.connect(self.open_server_import)
         self.server_button.hide()
-        self.file_button = QPushButton("Show following_accounts.csv")
+        self.file_button = QPushButton(_("Show following_accounts.csv"))
         self.file_button.clicked.connect(self.show_server_csv)
         self.file_button.hide()
         buttons.addWidget(self.server_button)
@@ -84,7 +85,8 @@ class ImportPage(MigrationPage):
             if name not in self.bars:
                 bar = QProgressBar()
                 bar.setObjectName(f"importBar_{name}")
-                bar.setFormat("%v of %m")
+                # TRANSLATORS: progress bar text; keep %v (done) and %m (total).
+                bar.setFormat(_("%v of %m"))
                 text = QLabel(label_for_import(name))
                 row = len(self.bars)
                 self.grid.addWidget(text, row, 0)
@@ -95,8 +97,10 @@ class ImportPage(MigrationPage):
             self.bars[name].setValue(total - open_rows)
             failed = tally.get("failed", 0) + tally.get("skipped", 0)
             self.bars[name].setToolTip(", ".join(f"{n} {s}" for s, n in sorted(tally.items())))
-            self.bar_labels[name].setText(label_for_import(name)
-                                          + (f" ({failed} not possible)" if failed else ""))
+            self.bar_labels[name].setText(
+                label_for_import(name) + (" " + ngettext("({n} not possible)",
+                                                         "({n} not possible)", failed)
+                                          .format(n=number(failed)) if failed else ""))
 
     def entered(self) -> None:
         self.refresh_bars()
@@ -108,12 +112,12 @@ class ImportPage(MigrationPage):
         if self.state.import_state == RUNNING and not self.busy():
             # fedidesk was closed while importing: the journal knows what is left.
             self.state.import_state = PAUSED
-            self.result.setText("The import was interrupted. <b>Resume</b> continues where "
-                                "it stopped.")
+            self.result.setText(_("The import was interrupted. <b>Resume</b> continues "
+                                  "where it stopped."))
         elif self.state.import_state == PAUSED and not self.busy():
-            self.result.setText("Paused. <b>Resume</b> continues where it stopped.")
+            self.result.setText(_("Paused. <b>Resume</b> continues where it stopped."))
         elif self.state.import_state == FINISHED and not self.busy() and not self.summary:
-            self.result.setText("Everything is imported. Continue to the report.")
+            self.result.setText(_("Everything is imported. Continue to the report."))
         self._buttons()
 
     def _plan(self) -> Any:
@@ -122,13 +126,13 @@ class ImportPage(MigrationPage):
 
     def _buttons(self) -> None:
         if self.busy():
-            self.start_button.setText("Pausing…" if self._pause else "Pause")
+            self.start_button.setText(_("Pausing…") if self._pause else _("Pause"))
             self.start_button.setEnabled(not self._pause)
         else:
             self.start_button.setEnabled(True)
-            self.start_button.setText({PAUSED: "Resume", PARTIAL: "Continue import",
-                                       FINISHED: "Run again"}.get(self.state.import_state,
-                                                                  "Start import"))
+            self.start_button.setText({PAUSED: _("Resume"), PARTIAL: _("Continue import"),
+                                       FINISHED: _("Run again")}.get(self.state.import_state,
+                                                                     _("Start import")))
 
     # ---- running ------------------------------------------------------------------------
     def toggle(self) -> None:
@@ -142,13 +146,14 @@ class ImportPage(MigrationPage):
             return
         api = self.shared.api(self.state.new)
         if api is None:
-            self.result.setText(red(f"fedidesk is not signed in to {self.state.new}."))
+            self.result.setText(red(_("fedidesk is not signed in to {account}.")
+                                    .format(account=self.state.new)))
             return
         self._pause = False
         self.state.import_state = RUNNING
         self.result.setText("")
         self.wait_label.setText("")
-        self.current.setText("Looking things up on the new server…")
+        self.current.setText(_("Looking things up on the new server…"))
         self.changed.emit()
         self.run(self._import(api))
         self._buttons()
@@ -156,7 +161,7 @@ class ImportPage(MigrationPage):
     def pause(self) -> None:
         if self.busy():
             self._pause = True
-            self.current.setText("Pausing after the current item…")
+            self.current.setText(_("Pausing after the current item…"))
             self._buttons()
 
     def on_progress(self, event: ImportProgress) -> None:
@@ -164,11 +169,14 @@ class ImportPage(MigrationPage):
             self.wait_label.setText(html.escape(event.message))
             return
         self.wait_label.setText("")
-        self.current.setText(f"{event.done} of {event.total}: "
-                             f"{html.escape(label_for_import(event.category))} — "
-                             f"{html.escape(event.item.replace(chr(9), ': '))} "
-                             f"({html.escape(event.state)}"
-                             + (f": {html.escape(event.reason)}" if event.reason else "") + ")")
+        state = html.escape(event.state) + (f": {html.escape(event.reason)}"
+                                            if event.reason else "")
+        # TRANSLATORS: the item being imported, e.g. "3 of 10: Lists — Friends: a@b.c (done)";
+        # {state} is the importer's own word for the outcome.
+        self.current.setText(_("{done} of {total}: {category} — {item} ({state})").format(
+            done=number(event.done), total=number(event.total),
+            category=html.escape(label_for_import(event.category)),
+            item=html.escape(event.item.replace(chr(9), ": ")), state=state))
         self.refresh_bars()
 
     async def _import(self, api: Any) -> None:
@@ -179,8 +187,8 @@ class ImportPage(MigrationPage):
                 cancel=lambda: self._pause)
         except FedideskError as exc:
             self.state.import_state = PAUSED
-            self.result.setText(red(error_text(exc)) + " <b>Resume</b> continues where it "
-                                "stopped.")
+            self.result.setText(red(error_text(exc)) + " " + _(
+                "<b>Resume</b> continues where it stopped."))
             self.current.setText("")
         else:
             summary = outcome.summary
@@ -201,18 +209,20 @@ class ImportPage(MigrationPage):
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in summary.notes)
         if summary.cancelled:
             self.state.import_state = PAUSED
-            self.result.setText("Paused. <b>Resume</b> continues where it stopped." + (
+            self.result.setText(_("Paused. <b>Resume</b> continues where it stopped.") + (
                 f"<ul>{notes}</ul>" if notes else ""))
         elif summary.open_rows:
             self.state.import_state = PARTIAL
-            when = (f" Follows continue at {hhmm(summary.resumes_at)}, when today's limit "
-                    "resets." if summary.resumes_at else "")
-            self.result.setText(f"{summary.open_rows} things are left for later.{when} "
-                                "<b>Continue import</b> picks them up; you can look at the "
-                                "report already." + (f"<ul>{notes}</ul>" if notes else ""))
+            when = (" " + _("Follows continue at {time}, when today's limit resets.")
+                    .format(time=hhmm(summary.resumes_at)) if summary.resumes_at else "")
+            left = ngettext("{n} things are left for later.", "{n} things are left for later.",
+                            summary.open_rows).format(n=number(summary.open_rows))
+            self.result.setText(left + when + " " + _(
+                "<b>Continue import</b> picks them up; you can look at the report already.")
+                + (f"<ul>{notes}</ul>" if notes else ""))
         else:
             self.state.import_state = FINISHED
-            self.result.setText("Everything is imported. Continue to the report."
+            self.result.setText(_("Everything is imported. Continue to the report.")
                                 + (f"<ul>{notes}</ul>" if notes else ""))
 
     # ---- server import path ------------------------------------------------------------
@@ -226,7 +236,7 @@ class ImportPage(MigrationPage):
 
     def ready(self) -> tuple[bool, str]:
         if self.busy():
-            return False, "The import is running; pause it first."
+            return False, _("The import is running; pause it first.")
         if self.state.import_state not in (PARTIAL, FINISHED, PAUSED):
-            return False, "Start the import first."
+            return False, _("Start the import first.")
         return True, ""

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.migration.move import (
     CHECK_ALIAS,
     CONFIRM_MOVED,
@@ -25,27 +26,27 @@ from fedidesk.core.migration.move import (
 from fedidesk.ui.migration.base import MigrationPage, error_text, label, red
 
 STEP_TEXT = {
-    CREATE_ALIAS: "Add the old account as an alias on the new one",
-    CHECK_ALIAS: "Check the alias",
-    START_MOVE: "Start the move on the old server",
-    CONFIRM_MOVED: "Check that the old account points to the new one",
-    FOLLOWERS_ARRIVING: "Watch your followers arrive",
+    CREATE_ALIAS: N_("Add the old account as an alias on the new one"),
+    CHECK_ALIAS: N_("Check the alias"),
+    START_MOVE: N_("Start the move on the old server"),
+    CONFIRM_MOVED: N_("Check that the old account points to the new one"),
+    FOLLOWERS_ARRIVING: N_("Watch your followers arrive"),
 }
 BUTTON_TEXT = {
-    CREATE_ALIAS: "Open the alias page on the new server",
-    CHECK_ALIAS: "Check the alias",
-    START_MOVE: "I understand — open the move page",
-    CONFIRM_MOVED: "Check the move",
-    FOLLOWERS_ARRIVING: "Check followers",
+    CREATE_ALIAS: N_("Open the alias page on the new server"),
+    CHECK_ALIAS: N_("Check the alias"),
+    START_MOVE: N_("I understand — open the move page"),
+    CONFIRM_MOVED: N_("Check the move"),
+    FOLLOWERS_ARRIVING: N_("Check followers"),
 }
 
 
 class MovePage(MigrationPage):
     key = "move"
-    title = "Move the account"
-    intro = ("Mastodon moves accounts only on its website, so fedidesk opens the right pages "
-             "and checks each step from outside. You can leave this step and come back: "
-             "fedidesk remembers how far you got.")
+    title = N_("Move the account")
+    intro = N_("Mastodon moves accounts only on its website, so fedidesk opens the right "
+               "pages and checks each step from outside. You can leave this step and come "
+               "back: fedidesk remembers how far you got.")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -55,12 +56,12 @@ class MovePage(MigrationPage):
             row = label(name=f"moveStep_{step}")
             self.rows[step] = row
             self.body.addWidget(row)
-        self.warning = label(f"<b>Before you move:</b> {html.escape(MOVE_WARNING)}",
-                             "moveWarning")
+        self.warning = label(_("<b>Before you move:</b> {warning}").format(
+            warning=html.escape(MOVE_WARNING)), "moveWarning")
         self.warning.setStyleSheet("QLabel { background: #fff4e5; border: 1px solid #f0b060; "
                                    "padding: 8px; }")
-        self.understand = QCheckBox("I understand: the move cannot be undone, and I cannot "
-                                    "move again for 30 days.")
+        self.understand = QCheckBox(_("I understand: the move cannot be undone, and I cannot "
+                                      "move again for 30 days."))
         self.understand.setObjectName("understandMove")
         self.understand.toggled.connect(lambda _on: self._buttons())
         self.body.addSpacing(6)
@@ -69,7 +70,7 @@ class MovePage(MigrationPage):
         self.step_button = QPushButton()
         self.step_button.setObjectName("moveStepButton")
         self.step_button.clicked.connect(self.run_step)
-        self.reopen_button = QPushButton("Open the page again")
+        self.reopen_button = QPushButton(_("Open the page again"))
         self.reopen_button.setObjectName("reopenPage")
         self.reopen_button.clicked.connect(self.reopen)
         self.reopen_button.hide()
@@ -111,7 +112,7 @@ class MovePage(MigrationPage):
         for number, step in enumerate(STEPS[MOVE], start=1):
             mark = "✔" if step in self.done else ("➜" if step == current else "○")
             color = "#2a7" if step in self.done else ("#000" if step == current else "#888")
-            text = f"<span style='color:{color}'>{mark} {number}. {STEP_TEXT[step]}</span>"
+            text = f"<span style='color:{color}'>{mark} {number}. {_(STEP_TEXT[step])}</span>"
             last = self.results.get(step)
             if last and step not in self.done:
                 text += f"<br><small style='color:#c00'>{html.escape(str(last['message']))}" \
@@ -125,10 +126,10 @@ class MovePage(MigrationPage):
     def _buttons(self) -> None:
         current = self.current()
         if current is None:
-            self.step_button.setText("Check followers again")
+            self.step_button.setText(_("Check followers again"))
             self.step_button.setEnabled(not self.busy())
             return
-        self.step_button.setText(BUTTON_TEXT[current])
+        self.step_button.setText(_(BUTTON_TEXT[current]))
         allowed = current != START_MOVE or self.understand.isChecked()
         self.step_button.setEnabled(allowed and not self.busy())
 
@@ -137,11 +138,11 @@ class MovePage(MigrationPage):
             return
         ends = self._endpoints()
         if ends is None:
-            self.result.setText(red("Sign in to both accounts first (step 1)."))
+            self.result.setText(red(_("Sign in to both accounts first (step 1).")))
             return
         step = self.current() or FOLLOWERS_ARRIVING
         self.step_button.setEnabled(False)
-        self.result.setText("Checking…")
+        self.result.setText(_("Checking…"))
         self.run(self._run(step, *ends))
 
     async def _run(self, step: str, old: Endpoint, new: Endpoint) -> None:
@@ -165,8 +166,8 @@ class MovePage(MigrationPage):
     def show_result(self, result: StepResult) -> None:
         color = "#2a7" if result.ok else "#c00"
         self.result.setText(f"<span style='color:{color}'>{html.escape(result.message)}</span>")
-        self.next_action.setText(f"<b>Next:</b> {html.escape(result.next_action)}"
-                                 if result.next_action else "")
+        self.next_action.setText(_("<b>Next:</b> {action}").format(
+            action=html.escape(result.next_action)) if result.next_action else "")
         self.last_url = result.url
         self.reopen_button.setVisible(bool(result.url))
 

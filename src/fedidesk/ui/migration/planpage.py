@@ -17,17 +17,18 @@ from PySide6.QtWidgets import (
 )
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.assistant import import_folder
 from fedidesk.core.migration.plan import SERVER, Plan, split_list_item
-from fedidesk.ui.migration.base import MigrationPage, error_text, label, red
+from fedidesk.ui.migration.base import MigrationPage, error_text, label, number, red
 from fedidesk.ui.migration.state import import_categories, label_for_import
 
-COLUMNS = ("What", "To add", "Already there", "Can't be found", "Server not answering",
-           "Done earlier")
+COLUMNS = (N_("What"), N_("To add"), N_("Already there"), N_("Can't be found"),
+           N_("Server not answering"), N_("Done earlier"))
 BUCKETS = ("to_add", "already_there", "unresolvable", "deferred", "finished")
-STATUS_TEXT = {"to_add": "to add", "already_there": "already there",
-               "unresolvable": "can't be found", "deferred": "server not answering",
-               "finished": "done earlier"}
+STATUS_TEXT = {"to_add": N_("to add"), "already_there": N_("already there"),
+               "unresolvable": N_("can't be found"), "deferred": N_("server not answering"),
+               "finished": N_("done earlier")}
 DAILY = 400
 
 
@@ -45,27 +46,42 @@ def follows_explanation(plan: Plan) -> str:
     if not n:
         return ""
     if plan.follow_path == SERVER:
-        return (f"<b>Follows:</b> {n} accounts are more than fedidesk may follow today "
-                f"(Mastodon allows {DAILY} follows a day; {plan.budget_left} are left). "
-                "So fedidesk writes a ready file, <b>following_accounts.csv</b>, for your new "
-                "server's own import page, which has no daily limit. Upload it under "
-                "<i>Settings → Import and export → Import</i>, type <b>Following</b>, mode "
-                "<b>Merge</b> (never Overwrite: that would unfollow everyone not in the file).")
-    accounts = "1 account fits" if n == 1 else f"{n} accounts fit"
-    return (f"<b>Follows:</b> {accounts} in today's limit ({plan.budget_left} of {DAILY} "
-            "follows a day left), so fedidesk follows them one by one for you.")
+        # TRANSLATORS: {n} accounts to follow, {daily} follows allowed a day, {left} of
+        # them left today. "Settings → Import and export → Import", "Following", "Merge"
+        # and "Overwrite" are the Mastodon website's words; use its words in your language.
+        return ngettext(
+            "<b>Follows:</b> {n} accounts are more than fedidesk may follow today (Mastodon "
+            "allows {daily} follows a day; {left} are left). So fedidesk writes a ready file, "
+            "<b>following_accounts.csv</b>, for your new server's own import page, which has "
+            "no daily limit. Upload it under <i>Settings → Import and export → Import</i>, "
+            "type <b>Following</b>, mode <b>Merge</b> (never Overwrite: that would unfollow "
+            "everyone not in the file).",
+            "<b>Follows:</b> {n} accounts are more than fedidesk may follow today (Mastodon "
+            "allows {daily} follows a day; {left} are left). So fedidesk writes a ready file, "
+            "<b>following_accounts.csv</b>, for your new server's own import page, which has "
+            "no daily limit. Upload it under <i>Settings → Import and export → Import</i>, "
+            "type <b>Following</b>, mode <b>Merge</b> (never Overwrite: that would unfollow "
+            "everyone not in the file).", n).format(
+                n=number(n), daily=number(DAILY), left=number(plan.budget_left))
+    # TRANSLATORS: {n} accounts to follow; {left} of {daily} follows a day are left.
+    return ngettext(
+        "<b>Follows:</b> {n} account fits in today's limit ({left} of {daily} follows a day "
+        "left), so fedidesk follows them one by one for you.",
+        "<b>Follows:</b> {n} accounts fit in today's limit ({left} of {daily} follows a day "
+        "left), so fedidesk follows them one by one for you.", n).format(
+            n=number(n), daily=number(DAILY), left=number(plan.budget_left))
 
 
 class PlanPage(MigrationPage):
     key = "plan"
-    title = "Check before importing"
-    intro = ("A dry run: fedidesk looks up everything on the new server and shows what it "
-             "would add. Nothing is changed yet.")
+    title = N_("Check before importing")
+    intro = N_("A dry run: fedidesk looks up everything on the new server and shows what it "
+               "would add. Nothing is changed yet.")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.plan: Plan | None = None
-        self.check_button = QPushButton("Check again")
+        self.check_button = QPushButton(_("Check again"))
         self.check_button.setObjectName("checkPlan")
         self.check_button.clicked.connect(self.check)
         self.status = label(name="planStatus")
@@ -75,7 +91,7 @@ class PlanPage(MigrationPage):
         self.body.addLayout(top)
         self.summary = QTableWidget(0, len(COLUMNS))
         self.summary.setObjectName("planSummary")
-        self.summary.setHorizontalHeaderLabels(list(COLUMNS))
+        self.summary.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.summary.verticalHeader().hide()
         self.summary.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.summary.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
@@ -91,7 +107,7 @@ class PlanPage(MigrationPage):
         self.body.addWidget(self.warnings)
         self.details = QTreeWidget()
         self.details.setObjectName("planDetails")
-        self.details.setHeaderLabels(["Item", "Result", "Why / new address"])
+        self.details.setHeaderLabels([_("Item"), _("Result"), _("Why / new address")])
         self.details.setColumnWidth(0, 260)
         self.details.setColumnWidth(1, 140)
         self.body.addWidget(self.details, 1)
@@ -105,9 +121,10 @@ class PlanPage(MigrationPage):
             return
         api = self.shared.api(self.state.new)
         if api is None:
-            self.status.setText(red(f"fedidesk is not signed in to {self.state.new}."))
+            self.status.setText(red(_("fedidesk is not signed in to {account}.")
+                                    .format(account=self.state.new)))
             return
-        self.status.setText("Looking everything up on the new server…")
+        self.status.setText(_("Looking everything up on the new server…"))
         self.check_button.setEnabled(False)
         self.run(self._check(api))
 
@@ -134,19 +151,21 @@ class PlanPage(MigrationPage):
             cat = plan.categories[name]
             self.summary.setItem(row, 0, QTableWidgetItem(label_for_import(name)))
             for column, bucket in enumerate(BUCKETS, start=1):
-                cell = QTableWidgetItem(str(len(getattr(cat, bucket))))
+                cell = QTableWidgetItem(number(len(getattr(cat, bucket))))
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.summary.setItem(row, column, cell)
-            top = QTreeWidgetItem([f"{label_for_import(name)} ({cat.total()})", "", ""])
+            top = QTreeWidgetItem([f"{label_for_import(name)} ({number(cat.total())})", "", ""])
             self.details.addTopLevelItem(top)
             for bucket in BUCKETS:
                 for item in getattr(cat, bucket):
                     top.addChild(QTreeWidgetItem([item_text(name, item.item),
-                                                  STATUS_TEXT[bucket], item.note]))
+                                                  _(STATUS_TEXT[bucket]), item.note]))
             top.setExpanded(name != "follows" or cat.total() < 50)
         adds = sum(len(c.to_add) for c in plan.categories.values())
-        self.status.setText(f"<b>{adds}</b> things to add to <b>{html.escape(plan.account)}"
-                            "</b>. Nothing is removed or overwritten.")
+        self.status.setText(ngettext(
+            "<b>{n}</b> things to add to <b>{account}</b>. Nothing is removed or overwritten.",
+            "<b>{n}</b> things to add to <b>{account}</b>. Nothing is removed or overwritten.",
+            adds).format(n=number(adds), account=html.escape(plan.account)))
         self.follows_label.setText(follows_explanation(plan))
         warnings = [*plan.warnings, *plan.source.problems]
         self.warnings.setText("".join(f"<div>⚠ {html.escape(w)}</div>" for w in warnings))
@@ -158,7 +177,7 @@ class PlanPage(MigrationPage):
 
     def ready(self) -> tuple[bool, str]:
         if self.busy():
-            return False, "Still checking."
+            return False, _("Still checking.")
         if self.plan is None:
-            return False, "Run the check first."
+            return False, _("Run the check first.")
         return True, ""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.importjournal import ImportJournal
 from fedidesk.core.migration.verify import (
     ARRIVED,
@@ -28,29 +29,30 @@ from fedidesk.core.migration.verify import (
     Report,
     verify,
 )
-from fedidesk.ui.migration.base import MigrationPage, error_text, label, red
+from fedidesk.ui.migration.base import MigrationPage, error_text, label, number, red
 from fedidesk.ui.migration.state import label_for_import
 
 STATUSES = (ARRIVED, MISSING, UNRESOLVABLE, DEFERRED)
-HEADERS = ("What", "Arrived", "Not there yet", "Can't be found", "Server not answering")
-STATUS_TEXT = {ARRIVED: "arrived", MISSING: "not there yet", UNRESOLVABLE: "can't be found",
-               DEFERRED: "server not answering"}
+HEADERS = (N_("What"), N_("Arrived"), N_("Not there yet"), N_("Can't be found"),
+           N_("Server not answering"))
+STATUS_TEXT = {ARRIVED: N_("arrived"), MISSING: N_("not there yet"),
+               UNRESOLVABLE: N_("can't be found"), DEFERRED: N_("server not answering")}
 
 
 class ReportPage(MigrationPage):
     key = "report"
-    title = "Report"
-    intro = ("fedidesk checks the new account against the files once more, without changing "
-             "anything, and writes the result next to the export.")
+    title = N_("Report")
+    intro = N_("fedidesk checks the new account against the files once more, without "
+               "changing anything, and writes the result next to the export.")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.report: Report | None = None
         self.status = label(name="reportStatus")
-        self.check_button = QPushButton("Check again")
+        self.check_button = QPushButton(_("Check again"))
         self.check_button.setObjectName("checkReport")
         self.check_button.clicked.connect(self.check)
-        self.open_button = QPushButton("Open the report file")
+        self.open_button = QPushButton(_("Open the report file"))
         self.open_button.setObjectName("openReport")
         self.open_button.clicked.connect(self.open_report)
         self.open_button.setEnabled(False)
@@ -61,7 +63,7 @@ class ReportPage(MigrationPage):
         self.body.addLayout(top)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("reportTable")
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
+        self.table.setHorizontalHeaderLabels([_(h) for h in HEADERS])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
@@ -72,7 +74,7 @@ class ReportPage(MigrationPage):
         self.body.addWidget(self.table)
         self.details = QTreeWidget()
         self.details.setObjectName("reportDetails")
-        self.details.setHeaderLabels(["Item", "Result", "Why", "What to do"])
+        self.details.setHeaderLabels([_("Item"), _("Result"), _("Why"), _("What to do")])
         self.details.setColumnWidth(0, 260)
         self.details.setColumnWidth(1, 110)
         self.details.setColumnWidth(2, 200)
@@ -87,9 +89,10 @@ class ReportPage(MigrationPage):
             return
         api = self.shared.api(self.state.new)
         if api is None:
-            self.status.setText(red(f"fedidesk is not signed in to {self.state.new}."))
+            self.status.setText(red(_("fedidesk is not signed in to {account}.")
+                                    .format(account=self.state.new)))
             return
-        self.status.setText("Checking the new account…")
+        self.status.setText(_("Checking the new account…"))
         self.check_button.setEnabled(False)
         self.run(self._check(api))
 
@@ -114,24 +117,36 @@ class ReportPage(MigrationPage):
         for row, (name, tally) in enumerate(counts.items()):
             self.table.setItem(row, 0, QTableWidgetItem(label_for_import(name)))
             for column, status in enumerate(STATUSES, start=1):
-                cell = QTableWidgetItem(str(tally.get(status, 0)))
+                cell = QTableWidgetItem(number(tally.get(status, 0)))
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, column, cell)
             items = [i for i in report.items if i.category == name]
-            top = QTreeWidgetItem([f"{label_for_import(name)} ({len(items)})", "", "", ""])
+            top = QTreeWidgetItem([f"{label_for_import(name)} ({number(len(items))})", "", "", ""])
             self.details.addTopLevelItem(top)
             for i in sorted(items, key=lambda i: i.status == ARRIVED):
                 child = QTreeWidgetItem([i.item.replace("\t", ": "),
-                                         STATUS_TEXT.get(i.status, i.status), i.reason,
+                                         _(STATUS_TEXT[i.status]) if i.status in STATUS_TEXT
+                                         else i.status, i.reason,
                                          i.advice])
                 child.setToolTip(3, i.advice)
                 top.addChild(child)
             top.setExpanded(len(items) < 50)
         arrived = sum(t.get(ARRIVED, 0) for t in counts.values())
         missing = sum(n for t in counts.values() for s, n in t.items() if s != ARRIVED)
-        text = f"<b>{arrived}</b> arrived on <b>{html.escape(report.account)}</b>"
-        text += (f"; <b>{missing}</b> not there — see why and what to do below."
-                 if missing else ". Everything in the export is on the new account.")
+        account = html.escape(report.account)
+        if missing:
+            # TRANSLATORS: {n} items arrived on the new account, {missing} did not.
+            text = ngettext("<b>{n}</b> arrived on <b>{account}</b>; <b>{missing}</b> not "
+                            "there — see why and what to do below.",
+                            "<b>{n}</b> arrived on <b>{account}</b>; <b>{missing}</b> not "
+                            "there — see why and what to do below.", arrived).format(
+                n=number(arrived), account=account, missing=number(missing))
+        else:
+            text = ngettext("<b>{n}</b> arrived on <b>{account}</b>. Everything in the export "
+                            "is on the new account.",
+                            "<b>{n}</b> arrived on <b>{account}</b>. Everything in the export "
+                            "is on the new account.", arrived).format(
+                n=number(arrived), account=account)
         self.status.setText(text)
         self.open_button.setEnabled(bool(self.state.report))
 

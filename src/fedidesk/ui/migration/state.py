@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.storage import Database
 
 NAMESPACE = "migration"
@@ -20,10 +21,11 @@ KEY = "state"
 #: What the user can bring, in the order shown; keys are the assistant's own names.
 CATEGORIES: tuple[str, ...] = ("follows", "lists", "mutes", "blocks", "domain_blocks",
                                "bookmarks", "hashtags", "filters")
+#: People's names of the categories (marked only: translate with ``_()`` when shown).
 LABELS: dict[str, str] = {
-    "follows": "Accounts you follow", "lists": "Lists", "mutes": "Muted accounts",
-    "blocks": "Blocked accounts", "domain_blocks": "Blocked servers (domains)",
-    "bookmarks": "Bookmarks", "hashtags": "Followed hashtags", "filters": "Filters",
+    "follows": N_("Accounts you follow"), "lists": N_("Lists"), "mutes": N_("Muted accounts"),
+    "blocks": N_("Blocked accounts"), "domain_blocks": N_("Blocked servers (domains)"),
+    "bookmarks": N_("Bookmarks"), "hashtags": N_("Followed hashtags"), "filters": N_("Filters"),
 }
 #: Assistant category → the export's category name.
 EXPORT_NAMES: dict[str, str] = {"hashtags": "followed_tags"}
@@ -43,9 +45,10 @@ def import_categories(chosen: list[str]) -> tuple[str, ...]:
 
 
 def label_for_import(name: str) -> str:
-    """People's name of an import plan category (``tags`` → "Followed hashtags")."""
+    """People's name of an import plan category (``tags`` → "Followed hashtags"), translated."""
     back = {v: k for k, v in IMPORT_NAMES.items()}
-    return LABELS.get(back.get(name, name), name.replace("_", " ").capitalize())
+    known = LABELS.get(back.get(name, name))
+    return _(known) if known else name.replace("_", " ").capitalize()
 
 
 @dataclass

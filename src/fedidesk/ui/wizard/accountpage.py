@@ -10,24 +10,25 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QStackedWidge
 
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 from fedidesk.ui.wizard.base import WizardPage, error_text, label
 
 
 class AccountPage(WizardPage):
     key = "account"
-    title = "Your account"
-    intro = ("Sign in if you already have an account on this server — fedidesk opens your "
-             "web browser, so your password is never typed here. New to Mastodon? Create an "
-             "account without leaving fedidesk.")
+    title = N_("Your account")
+    intro = N_("Sign in if you already have an account on this server — fedidesk opens your "
+               "web browser, so your password is never typed here. New to Mastodon? Create an "
+               "account without leaving fedidesk.")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self._code_future: asyncio.Future[str] | None = None
         self.server_label = label(name="accountServer")
-        self.have_button = QPushButton("I have an account — sign in with my browser")
+        self.have_button = QPushButton(_("I have an account — sign in with my browser"))
         self.have_button.setObjectName("signInButton")
         self.have_button.clicked.connect(self.sign_in)
-        self.new_button = QPushButton("Create a new account here")
+        self.new_button = QPushButton(_("Create a new account here"))
         self.new_button.setObjectName("signUpButton")
         self.new_button.clicked.connect(self.show_signup)
         choice = QHBoxLayout()
@@ -37,12 +38,12 @@ class AccountPage(WizardPage):
         self.status = label(name="accountStatus")
         self.link_edit = QLineEdit()
         self.link_edit.setReadOnly(True)
-        self.link_edit.setAccessibleName("Sign-in link")
+        self.link_edit.setAccessibleName(_("Sign-in link"))
         self.link_edit.hide()
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("codeEdit")
-        self.code_edit.setPlaceholderText("Paste the code the server shows")
-        self.code_button = QPushButton("Use this code")
+        self.code_edit.setPlaceholderText(_("Paste the code the server shows"))
+        self.code_button = QPushButton(_("Use this code"))
         self.code_button.clicked.connect(self._submit_code)
         code_row = QHBoxLayout()
         code_row.addWidget(self.code_edit)
@@ -64,13 +65,15 @@ class AccountPage(WizardPage):
         server = self.shared.state.server
         handle = self.shared.state.handle
         if handle and self.shared.ctx.accounts.find(handle) is not None:
-            self.server_label.setText(f"You are signed in as <b>{html.escape(handle)}</b>. "
-                                      "Continue, or sign in to another account.")
+            self.server_label.setText(
+                _("You are signed in as <b>{handle}</b>. Continue, or sign in to another "
+                  "account.").format(handle=html.escape(handle)))
         elif server:
-            self.server_label.setText(f"Server: <b>{html.escape(server)}</b>")
+            self.server_label.setText(
+                _("Server: <b>{server}</b>").format(server=html.escape(server)))
         else:
-            self.server_label.setText("<span style='color:#c00'>Choose a server first (step "
-                                      "1), or type its address there.</span>")
+            self.server_label.setText("<span style='color:#c00'>{}</span>".format(
+                _("Choose a server first (step 1), or type its address there.")))
         self.have_button.setEnabled(bool(server))
         self.new_button.setEnabled(bool(server))
         if self.signup is not None:
@@ -82,21 +85,21 @@ class AccountPage(WizardPage):
         if not server or self.busy():
             return
         self.have_button.setEnabled(False)
-        self.status.setText(f"Contacting {html.escape(server)}…")
+        self.status.setText(_("Contacting {server}…").format(server=html.escape(server)))
         self.run(self._sign_in(server))
 
     def _open_browser(self, url: str) -> object:
         self.link_edit.setText(url)
         self.link_edit.show()
-        self.status.setText("Your browser should now show the server's sign-in page. Approve "
-                            "access there, then come back. If no browser opened, copy the "
-                            "link below into one.")
+        self.status.setText(_("Your browser should now show the server's sign-in page. "
+                              "Approve access there, then come back. If no browser opened, "
+                              "copy the link below into one."))
         return self.shared.open_url(url)
 
     async def _ask_code(self) -> str:
         self.code_box.show()
-        self.status.setText("This server shows a code instead of returning to fedidesk. "
-                            "Copy it from your browser and paste it here.")
+        self.status.setText(_("This server shows a code instead of returning to fedidesk. "
+                              "Copy it from your browser and paste it here."))
         self._code_future = asyncio.get_running_loop().create_future()
         try:
             return await self._code_future
@@ -123,8 +126,8 @@ class AccountPage(WizardPage):
     def signed_in(self, entry: AccountEntry) -> None:
         self.shared.state.handle = entry.handle
         self.link_edit.hide()
-        self.status.setText(f"Signed in as <b>{html.escape(entry.handle)}</b>. Continue with "
-                            "the next step.")
+        self.status.setText(_("Signed in as <b>{handle}</b>. Continue with the next step.")
+                            .format(handle=html.escape(entry.handle)))
         self.changed.emit()
         self.entered()
 

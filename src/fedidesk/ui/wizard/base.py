@@ -11,13 +11,14 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.context import AppContext
 from fedidesk.core.directory import DirectoryClient
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.core.server_details import ServerDetails
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.logindialog import LoginFn
@@ -56,15 +57,23 @@ class Shared:
             return ""
 
 
+def number(value: int) -> str:
+    """``value`` for people, in the user's locale (with thousands separators, also in "C")."""
+    locale = QLocale()
+    locale.setNumberOptions(QLocale.NumberOption.DefaultNumberOptions)
+    return locale.toString(value)
+
+
 def error_text(exc: BaseException) -> str:
     """A sentence for people from any failure."""
     if isinstance(exc, FedideskError):
         return exc.user_message
-    return f"Something went wrong: {exc}"
+    return _("Something went wrong: {error}").format(error=exc)
 
 
 class WizardPage(QWidget):
-    """One step. Subclasses set ``key``/``title``/``intro`` and fill ``self.body``.
+    """One step. Subclasses set ``key``/``title``/``intro`` (marked with ``N_``; translated
+    here when shown) and fill ``self.body``.
 
     Signals:
         changed(): a value the user entered changed (the wizard saves its state).
@@ -83,9 +92,9 @@ class WizardPage(QWidget):
         self.setObjectName(f"wizardPage_{self.key}")
         self._tasks: set[asyncio.Task[Any]] = set()
         outer = QVBoxLayout(self)
-        heading = QLabel(f"<h2>{self.title}</h2>")
+        heading = QLabel(f"<h2>{_(self.title) if self.title else ''}</h2>")
         heading.setObjectName("pageTitle")
-        explanation = QLabel(self.intro)
+        explanation = QLabel(_(self.intro) if self.intro else "")
         explanation.setObjectName("pageIntro")
         explanation.setWordWrap(True)
         explanation.setTextFormat(Qt.TextFormat.RichText)

@@ -26,7 +26,8 @@ from fedidesk.core.contacts.follow import FollowBudget, FollowProgress, follow_s
 from fedidesk.core.contacts.resolve import Resolution, WebFinger, resolve_candidates
 from fedidesk.core.contacts.sources import TWEET_WEIGHT, ScanInput, load_input, read_text
 from fedidesk.core.errors import FedideskError
-from fedidesk.ui.wizard.base import WizardPage, error_text, label
+from fedidesk.core.i18n import N_, _, ngettext
+from fedidesk.ui.wizard.base import WizardPage, error_text, label, number
 
 MIN_CONFIDENCE = 0.3
 
@@ -53,10 +54,10 @@ def scan(path: str, text: str, cancel: threading.Event) -> tuple[list[Candidate]
 
 class ContactsPage(WizardPage):
     key = "contacts"
-    title = "Find your Twitter/X contacts"
-    intro = ("Many people put their Mastodon address in their Twitter/X name or bio. Open your "
-             "Twitter/X data archive (.zip), a CSV list, or paste text; fedidesk finds the "
-             "addresses, checks them, and lets you pick whom to follow.")
+    title = N_("Find your Twitter/X contacts")
+    intro = N_("Many people put their Mastodon address in their Twitter/X name or bio. Open "
+               "your Twitter/X data archive (.zip), a CSV list, or paste text; fedidesk finds "
+               "the addresses, checks them, and lets you pick whom to follow.")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -65,17 +66,17 @@ class ContactsPage(WizardPage):
         self._cancel = threading.Event()
         self.paste = QPlainTextEdit()
         self.paste.setObjectName("contactsText")
-        self.paste.setPlaceholderText("Paste names, bios or a list of addresses here, e.g.\n"
-                                      "Jane Doe — jane@mastodon.social")
+        self.paste.setPlaceholderText(_("Paste names, bios or a list of addresses here, e.g.\n"
+                                        "Jane Doe — jane@mastodon.social"))
         self.paste.setMaximumHeight(90)
         self.paste.textChanged.connect(self.changed)
-        open_button = QPushButton("Open archive or CSV…")
+        open_button = QPushButton(_("Open archive or CSV…"))
         open_button.setObjectName("openContacts")
         open_button.clicked.connect(self.choose_file)
-        self.find_button = QPushButton("Find accounts")
+        self.find_button = QPushButton(_("Find accounts"))
         self.find_button.setObjectName("findContacts")
         self.find_button.clicked.connect(self.find_accounts)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setObjectName("cancelContacts")
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setEnabled(False)
@@ -86,17 +87,18 @@ class ContactsPage(WizardPage):
         top.addStretch(1)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("contactsTable")
-        self.table.setHorizontalHeaderLabels(["Follow", "Account", "Confidence", "Why"])
+        self.table.setHorizontalHeaderLabels([_("Follow"), _("Account"), _("Confidence"),
+                                              _("Why")])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(1, 240)
         self.table.verticalHeader().hide()
         self.progress = QProgressBar()
         self.progress.setObjectName("contactsProgress")
         self.progress.hide()
-        self.follow_button = QPushButton("Follow selected")
+        self.follow_button = QPushButton(_("Follow selected"))
         self.follow_button.setObjectName("followContacts")
         self.follow_button.clicked.connect(self.follow)
-        self.save_button = QPushButton("Save following_accounts.csv…")
+        self.save_button = QPushButton(_("Save following_accounts.csv…"))
         self.save_button.setObjectName("saveContacts")
         self.save_button.clicked.connect(self.choose_save)
         bottom = QHBoxLayout()
@@ -113,8 +115,8 @@ class ContactsPage(WizardPage):
 
     # ---- input -----------------------------------------------------------------------------
     def choose_file(self) -> QFileDialog:
-        dialog = QFileDialog(self, "Open a Twitter/X archive or a CSV file")
-        dialog.setNameFilters(["Archives and lists (*.zip *.csv *.txt)", "All files (*)"])
+        dialog = QFileDialog(self, _("Open a Twitter/X archive or a CSV file"))
+        dialog.setNameFilters([_("Archives and lists (*.zip *.csv *.txt)"), _("All files (*)")])
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.fileSelected.connect(self.set_path)
         dialog.open()
@@ -122,7 +124,9 @@ class ContactsPage(WizardPage):
 
     def set_path(self, path: str) -> None:
         self.path = path
-        self.status.setText(f"Selected {html.escape(Path(path).name)}. Press Find accounts.")
+        # TRANSLATORS: "Find accounts" is the button of the same name.
+        self.status.setText(_("Selected {file}. Press Find accounts.")
+                            .format(file=html.escape(Path(path).name)))
         self.changed.emit()
 
     def find_accounts(self) -> None:
@@ -130,7 +134,7 @@ class ContactsPage(WizardPage):
             return
         self._cancel = threading.Event()
         self.cancel_button.setEnabled(True)
-        self.status.setText("Reading…")
+        self.status.setText(_("Reading…"))
         self.run(self._find(self.path, self.paste.toPlainText(), self._cancel))
 
     def cancel(self) -> None:
@@ -138,14 +142,16 @@ class ContactsPage(WizardPage):
         self.cancel_work()
         self.cancel_button.setEnabled(False)
         self.progress.hide()
-        self.status.setText("Stopped.")
+        self.status.setText(_("Stopped."))
 
     async def _find(self, path: str, text: str, cancel: threading.Event) -> None:
         try:
             candidates, problems = await asyncio.to_thread(scan, path, text, cancel)
             if cancel.is_set():
                 return
-            self.status.setText(f"Found {len(candidates)} possible accounts; checking them…")
+            self.status.setText(ngettext("Found {n} possible accounts; checking them…",
+                                         "Found {n} possible accounts; checking them…",
+                                         len(candidates)).format(n=number(len(candidates))))
             self.progress.setRange(0, max(1, len(candidates)))
             self.progress.setValue(0)
             self.progress.show()
@@ -160,8 +166,12 @@ class ContactsPage(WizardPage):
         self._fill_table()
         found = sum(1 for r in self.resolutions if r.resolved)
         note = f" ({'; '.join(problems[:3])})" if problems else ""
-        self.status.setText(f"{len(self.resolutions)} candidates, {found} confirmed."
-                            f"{html.escape(note)}")
+        total = len(self.resolutions)
+        # TRANSLATORS: {n} accounts found in the input, {found} of them exist on Mastodon.
+        self.status.setText(ngettext("{n} candidates, {found} confirmed.",
+                                     "{n} candidates, {found} confirmed.", total)
+                            .format(n=number(total), found=number(found))
+                            + html.escape(note))
 
     async def _resolve(self, candidates: list[Candidate]) -> list[Resolution]:
         def progress(done: int, _total: int, _r: Resolution) -> None:
@@ -199,11 +209,15 @@ class ContactsPage(WizardPage):
         api = self.shared.api()
         accounts = [r.account for r in self.selected() if r.account is not None]
         if api is None or not accounts:
-            self.status.setText("Sign in and tick the accounts to follow first.")
+            self.status.setText(_("Sign in and tick the accounts to follow first."))
             return
         budget = FollowBudget(self.shared.ctx.db, self.shared.state.handle)
-        self.status.setText(f"Following {len(accounts)} accounts ({budget.remaining()} follows "
-                            "left today)…")
+        left = ngettext("{n} follows left today", "{n} follows left today",
+                        budget.remaining()).format(n=number(budget.remaining()))
+        # TRANSLATORS: {left} is e.g. "400 follows left today".
+        self.status.setText(ngettext("Following {n} accounts ({left})…",
+                                     "Following {n} accounts ({left})…", len(accounts))
+                            .format(n=number(len(accounts)), left=left))
         self.progress.setRange(0, len(accounts))
         self.progress.setValue(0)
         self.progress.show()
@@ -221,16 +235,22 @@ class ContactsPage(WizardPage):
             finally:
                 self.progress.hide()
                 self.cancel_button.setEnabled(False)
-            later = (f" {report.count('deferred')} wait for tomorrow's follow budget."
-                     if report.count("deferred") else "")
-            self.status.setText(f"Followed {report.count('followed')}, requested "
-                                f"{report.count('requested')}, already following "
-                                f"{report.count('already')}.{later}")
+            deferred = report.count("deferred")
+            later = (" " + ngettext("{n} wait for tomorrow's follow budget.",
+                                    "{n} wait for tomorrow's follow budget.", deferred)
+                     .format(n=number(deferred)) if deferred else "")
+            # TRANSLATORS: numbers of accounts: followed, follow requested (locked
+            # accounts), and already followed before.
+            self.status.setText(_("Followed {followed}, requested {requested}, already "
+                                  "following {already}.").format(
+                followed=number(report.count("followed")),
+                requested=number(report.count("requested")),
+                already=number(report.count("already"))) + later)
 
         self.run(go())
 
     def choose_save(self) -> QFileDialog:
-        dialog = QFileDialog(self, "Save following_accounts.csv")
+        dialog = QFileDialog(self, _("Save following_accounts.csv"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.selectFile("following_accounts.csv")
         dialog.fileSelected.connect(self.save_csv)
@@ -244,9 +264,14 @@ class ContactsPage(WizardPage):
         except FedideskError as exc:
             self.status.setText(html.escape(error_text(exc)))
             return
-        self.status.setText(f"Saved {count} accounts to {html.escape(path)}. Import it on your "
-                            "server's website: Preferences → Import and export → Import, "
-                            "type Following.")
+        # TRANSLATORS: "Preferences → Import and export → Import" and "Following" are
+        # the Mastodon website's menu entries; use its words in your language.
+        self.status.setText(ngettext(
+            "Saved {n} accounts to {path}. Import it on your server's website: Preferences → "
+            "Import and export → Import, type Following.",
+            "Saved {n} accounts to {path}. Import it on your server's website: Preferences → "
+            "Import and export → Import, type Following.", count)
+            .format(n=number(count), path=html.escape(path)))
 
     def values(self) -> dict[str, Any]:
         return {"text": self.paste.toPlainText(), "path": self.path}

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from fedidesk.core.columns import ColumnKind, ColumnSpec
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 from fedidesk.ui.wizard.base import WizardPage, label
 
 
@@ -29,17 +30,18 @@ def proposed_columns(handle: str, tags: list[str]) -> list[ColumnSpec]:
 
 
 def describe(spec: ColumnSpec) -> str:
-    names = {ColumnKind.HOME: "Home — people and hashtags you follow",
-             ColumnKind.NOTIFICATIONS: "Notifications — replies, boosts, new followers",
-             ColumnKind.LOCAL: "Local — everyone on your server"}
-    return names.get(spec.kind, f"Hashtag {spec.title}")
+    names = {ColumnKind.HOME: _("Home — people and hashtags you follow"),
+             ColumnKind.NOTIFICATIONS: _("Notifications — replies, boosts, new followers"),
+             ColumnKind.LOCAL: _("Local — everyone on your server")}
+    # TRANSLATORS: a proposed column; {title} is the hashtag, e.g. "#cats".
+    return names.get(spec.kind) or _("Hashtag {title}").format(title=spec.title)
 
 
 class FinishPage(WizardPage):
     key = "finish"
-    title = "Your first deck"
-    intro = ("fedidesk shows timelines side by side as columns. Here is a first layout; untick "
-             "what you do not want. You can add, move and remove columns at any time.")
+    title = N_("Your first deck")
+    intro = N_("fedidesk shows timelines side by side as columns. Here is a first layout; "
+               "untick what you do not want. You can add, move and remove columns at any time.")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -76,10 +78,11 @@ class FinishPage(WizardPage):
         self.columns.blockSignals(True)
         self.columns.clear()
         if not handle:
-            self.status.setText("Sign in first (step 2): columns belong to an account.")
+            self.status.setText(_("Sign in first (step 2): columns belong to an account."))
         else:
-            self.status.setText(f"Columns for <b>{html.escape(handle)}</b>. Press Finish to "
-                                "open them.")
+            # TRANSLATORS: "Finish" is the wizard's last button.
+            self.status.setText(_("Columns for <b>{handle}</b>. Press Finish to open them.")
+                                .format(handle=html.escape(handle)))
             for spec in proposed_columns(handle, self.shared.state.followed_tags):
                 item = QListWidgetItem(describe(spec))
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

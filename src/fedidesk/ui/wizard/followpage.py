@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from fedidesk.core.contacts.follow import FollowBudget
 from fedidesk.core.entities import Account
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.suggestions import (
     TOPIC_PACKS,
     TRENDING,
@@ -31,7 +32,7 @@ from fedidesk.core.suggestions import (
     people_suggestions,
     unfollow_tag,
 )
-from fedidesk.ui.wizard.base import WizardPage, error_text, label
+from fedidesk.ui.wizard.base import WizardPage, error_text, label, number
 
 
 def pack(title: str) -> TopicPack | None:
@@ -40,22 +41,27 @@ def pack(title: str) -> TopicPack | None:
 
 def usage(tag: TagSuggestion) -> str:
     if not tag.uses_7d and not tag.accounts_7d:
-        return "no posts this week"
-    return f"{tag.accounts_7d:,} people, {tag.uses_7d:,} posts this week"
+        return _("no posts this week")
+    # TRANSLATORS: how much a hashtag is used, e.g. "12 people, 30 posts this week".
+    people = ngettext("{n} people", "{n} people", tag.accounts_7d).format(
+        n=number(tag.accounts_7d))
+    posts = ngettext("{n} posts this week", "{n} posts this week", tag.uses_7d).format(
+        n=number(tag.uses_7d))
+    return _("{people}, {posts}").format(people=people, posts=posts)
 
 
 class FollowPage(WizardPage):
     key = "follow"
-    title = "Follow hashtags and people"
-    intro = ("Your home timeline shows posts from the people and hashtags you follow. Start "
-             "with a few: follow a topic pack or trending hashtags, and people your server "
-             "suggests. You can unfollow at any time.")
+    title = N_("Follow hashtags and people")
+    intro = N_("Your home timeline shows posts from the people and hashtags you follow. "
+               "Start with a few: follow a topic pack or trending hashtags, and people your "
+               "server suggests. You can unfollow at any time.")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.tags = QTreeWidget()
         self.tags.setObjectName("tagList")
-        self.tags.setHeaderLabels(["Hashtag", "Usage", ""])
+        self.tags.setHeaderLabels([_("Hashtag"), _("Usage"), ""])
         self.tags.setRootIsDecorated(False)
         self.tags.header().setStretchLastSection(False)
         self.tags.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -64,11 +70,14 @@ class FollowPage(WizardPage):
         self.tags.setColumnWidth(1, 260)
         self.pack = QComboBox()
         self.pack.setObjectName("topicPack")
-        self.pack.addItem("Trending now", "")
+        self.pack.addItem(_("Trending now"), "")
         for topic in TOPIC_PACKS:
-            self.pack.addItem(f"Topic pack: {topic.title}", topic.title)
+            # Pack titles come from the core; translated there if marked (the data keeps
+            # the English title as its key).
+            self.pack.addItem(_("Topic pack: {title}").format(title=_(topic.title)),
+                              topic.title)
         self.pack.currentIndexChanged.connect(self.load_tags)
-        self.follow_pack = QPushButton("Follow the whole pack")
+        self.follow_pack = QPushButton(_("Follow the whole pack"))
         self.follow_pack.setObjectName("followPack")
         self.follow_pack.clicked.connect(self.follow_all)
         tag_tab = QWidget()
@@ -80,7 +89,7 @@ class FollowPage(WizardPage):
         tag_layout.addWidget(self.tags, 1)
         self.people = QTreeWidget()
         self.people.setObjectName("peopleList")
-        self.people.setHeaderLabels(["Account", "Why", ""])
+        self.people.setHeaderLabels([_("Account"), _("Why"), ""])
         self.people.setRootIsDecorated(False)
         self.people.header().setStretchLastSection(False)
         self.people.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -90,8 +99,8 @@ class FollowPage(WizardPage):
         people_tab = QWidget()
         QVBoxLayout(people_tab).addWidget(self.people)
         self.tabs = QTabWidget()
-        self.tabs.addTab(tag_tab, "Hashtags")
-        self.tabs.addTab(people_tab, "People")
+        self.tabs.addTab(tag_tab, _("Hashtags"))
+        self.tabs.addTab(people_tab, _("People"))
         self.status = label(name="followStatus")
         self.body.addWidget(self.tabs, 1)
         self.body.addWidget(self.status)
@@ -99,7 +108,7 @@ class FollowPage(WizardPage):
 
     def entered(self) -> None:
         if self.shared.api() is None:
-            self.status.setText("Sign in first (step 2) to follow hashtags and people.")
+            self.status.setText(_("Sign in first (step 2) to follow hashtags and people."))
         self.load_tags()
         self.run(self._load_people())
 
@@ -123,8 +132,8 @@ class FollowPage(WizardPage):
                 found = []
             tags = [t for t in found if t.source == (title or TRENDING)]
             if not tags and not chosen and self.pack.currentIndex() == 0:
-                self.status.setText("This server shares no trending hashtags right now; here "
-                                    "is a topic pack instead.")
+                self.status.setText(_("This server shares no trending hashtags right now; "
+                                      "here is a topic pack instead."))
                 self.pack.setCurrentIndex(1)
                 return
         if (self.pack.currentData() or "") != title:
@@ -140,7 +149,7 @@ class FollowPage(WizardPage):
         self.tags.addTopLevelItem(item)
         following = tag.following or tag.name.lower() in (
             t.lower() for t in self.shared.state.followed_tags)
-        button = QPushButton("Unfollow" if following else "Follow")
+        button = QPushButton(_("Unfollow") if following else _("Follow"))
         button.setObjectName(f"tag_{tag.name}")
         button.setEnabled(self.shared.api() is not None)
         button.clicked.connect(lambda _=False, n=tag.name: self.toggle_tag(n))
@@ -177,8 +186,9 @@ class FollowPage(WizardPage):
         self.shared.state.followed_tags = followed
         button = self.tag_button(name)
         if button is not None:
-            button.setText("Unfollow" if follow else "Follow")
-        self.status.setText(f"{'Following' if follow else 'Stopped following'} #{name}.")
+            button.setText(_("Unfollow") if follow else _("Follow"))
+        self.status.setText((_("Following #{tag}.") if follow else
+                             _("Stopped following #{tag}.")).format(tag=name))
         self.changed.emit()
 
     # ---- people --------------------------------------------------------------------------
@@ -191,7 +201,7 @@ class FollowPage(WizardPage):
         except FedideskError as exc:
             self.status.setText(error_text(exc))
             return
-        rows = [(p.account, "; ".join(p.reasons) or "suggested by your server")
+        rows = [(p.account, "; ".join(p.reasons) or _("suggested by your server"))
                 for p in people]
         self.people.clear()
         for account, why in rows:
@@ -199,8 +209,9 @@ class FollowPage(WizardPage):
                                     f"@{account.acct}", why, ""])
             item.setToolTip(0, account.url)
             self.people.addTopLevelItem(item)
-            button = QPushButton("Follow")
+            button = QPushButton(_("Follow"))
             button.setObjectName(f"person_{account.acct}")
+            button.setProperty("following", False)
             button.clicked.connect(lambda _=False, a=account, b=button: self.run(
                 self._follow_person(a, b)))
             self.people.setItemWidget(item, 2, button)
@@ -211,12 +222,14 @@ class FollowPage(WizardPage):
             return
         button.setEnabled(False)
         try:
-            if button.text() == "Follow":
+            if not button.property("following"):
                 await api.follow(account.id)
-                button.setText("Unfollow")
+                button.setText(_("Unfollow"))
+                button.setProperty("following", True)
             else:
                 await api.unfollow(account.id)
-                button.setText("Follow")
+                button.setText(_("Follow"))
+                button.setProperty("following", False)
         except FedideskError as exc:
             self.status.setText(f"@{html.escape(account.acct)}: "
                                 f"{html.escape(error_text(exc))}")

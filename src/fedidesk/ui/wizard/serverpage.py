@@ -30,20 +30,36 @@ from fedidesk.core.directory import (
     sort_servers,
 )
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.probe import normalize_address
 from fedidesk.core.server_details import ServerDetails
-from fedidesk.ui.wizard.base import WizardPage, error_text, label
+from fedidesk.ui.wizard.base import WizardPage, error_text, label, number
 
 LANGUAGES = ("", "en", "de", "fr", "es", "it", "pt", "nl", "ja", "ko", "zh", "pl", "sv", "uk")
-REGISTRATION_CHOICES = (("", "Open or approval"), ("instant", "Open sign-ups"),
-                        ("manual", "Sign-up with approval"))
+REGISTRATION_CHOICES = (("", N_("Open or approval")), ("instant", N_("Open sign-ups")),
+                        ("manual", N_("Sign-up with approval")))
+#: People's names of the directory's topic and region values (the API's own words).
+CATEGORY_LABELS = {
+    "academia": N_("Academia"), "activism": N_("Activism"), "adult": N_("Adult"),
+    "art": N_("Art"), "books": N_("Books"), "bipoc": N_("Bipoc"), "food": N_("Food"),
+    "furry": N_("Furry"), "games": N_("Games"), "general": N_("General"),
+    "humor": N_("Humor"), "hobby": N_("Hobby"), "journalism": N_("Journalism"),
+    "lgbt": N_("Lgbt"), "music": N_("Music"), "regional": N_("Regional"),
+    "sports": N_("Sports"), "tech": N_("Tech"), "science": N_("Science"),
+    "religion": N_("Religion"),
+}
+REGION_LABELS = {
+    "europe": N_("Europe"), "north_america": N_("North America"),
+    "south_america": N_("South America"), "africa": N_("Africa"), "asia": N_("Asia"),
+    "oceania": N_("Oceania"),
+}
 
 
 def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:
     box = QComboBox()
     box.setObjectName(name)
     for value, text in items:
-        box.addItem(text, value)
+        box.addItem(_(text) if text else text, value)
     return box
 
 
@@ -55,67 +71,77 @@ def details_html(details: ServerDetails) -> str:
     if info.description:
         parts.append(f"<p>{e(info.description)}</p>")
     reg = info.registrations
-    policy = ("Closed: this server does not accept new accounts right now."
-              if not reg.enabled else "Needs approval: a moderator reviews each sign-up."
-              if reg.approval_required else "Open: you can sign up right away.")
+    policy = (_("Closed: this server does not accept new accounts right now.")
+              if not reg.enabled else _("Needs approval: a moderator reviews each sign-up.")
+              if reg.approval_required else _("Open: you can sign up right away."))
     if reg.min_age:
-        policy += f" You must be at least {reg.min_age}."
-    rows = [("Sign-ups", policy)]
+        policy += " " + _("You must be at least {age}.").format(age=reg.min_age)
+    rows = [(_("Sign-ups"), policy)]
     if info.users_active_month is not None:
-        rows.append(("Active users", f"{info.users_active_month:,} this month"))
-    software = f"{info.software_name or 'unknown'} {info.software_version or info.version}"
-    rows.append(("Software", software.strip()))
+        users = info.users_active_month
+        # TRANSLATORS: active users of a server; {n} is their number.
+        rows.append((_("Active users"), ngettext("{n} this month", "{n} this month", users)
+                     .format(n=number(users))))
+    # TRANSLATORS: the server's software when it does not say which it runs.
+    software = f"{info.software_name or _('unknown')} {info.software_version or info.version}"
+    rows.append((_("Software"), software.strip()))
     if info.languages:
-        rows.append(("Languages", ", ".join(info.languages)))
-    rows.append(("Moderation list", details.domain_blocks.describe()))
+        rows.append((_("Languages"), ", ".join(info.languages)))
+    rows.append((_("Moderation list"), details.domain_blocks.describe()))
     contact = ", ".join(x for x in (details.contact_email, details.contact_account) if x)
     if contact:
-        rows.append(("Contact", contact))
-    rows.append(("Response time", f"{details.response_ms} ms" if details.response_ms is not None
-                 else "no answer"))
+        rows.append((_("Contact"), contact))
+    rows.append((_("Response time"),
+                 # TRANSLATORS: how long the server took to answer, in milliseconds.
+                 _("{n} ms").format(n=number(details.response_ms))
+                 if details.response_ms is not None else _("no answer")))
     parts.append("<table>" + "".join(
         f"<tr><td><b>{e(k)}</b>&nbsp;&nbsp;</td><td>{e(v)}</td></tr>" for k, v in rows)
         + "</table>")
     if not details.is_mastodon:
-        parts.append("<p style='color:#b35900'><b>This server does not run Mastodon.</b> "
-                     "It can still talk to Mastodon, but some features of fedidesk may not "
-                     "work there.</p>")
+        parts.append("<p style='color:#b35900'>{}</p>".format(
+            _("<b>This server does not run Mastodon.</b> It can still talk to Mastodon, but "
+              "some features of fedidesk may not work there.")))
     for warning in details.warnings:
         parts.append(f"<p style='color:#b35900'>{e(warning)}</p>")
     if details.rules:
-        parts.append("<h4>Rules</h4><ol>" + "".join(
+        parts.append("<h4>{}</h4><ol>".format(_("Rules")) + "".join(
             f"<li>{e(r.text)}</li>" for r in details.rules) + "</ol>")
-    links = [(t, u) for t, u in (("About", details.about_url), ("Terms", details.terms_url),
-                                 ("Privacy", details.privacy_url)) if u]
+    links = [(t, u) for t, u in ((_("About"), details.about_url),
+                                 (_("Terms"), details.terms_url),
+                                 (_("Privacy"), details.privacy_url)) if u]
     if links:
         parts.append("<p>" + " · ".join(f"<a href='{e(u)}'>{e(t)}</a>" for t, u in links)
                      + "</p>")
     if details.extended_description:
-        parts.append(f"<h4>About</h4><p>{e(details.extended_description[:3000])}</p>")
+        parts.append("<h4>{}</h4><p>{}</p>".format(
+            _("About"), e(details.extended_description[:3000])))
     return "".join(parts)
 
 
 class ServerPage(WizardPage):
     key = "server"
-    title = "Choose a server"
-    intro = ("Mastodon is made of many independent servers. Pick one whose rules and "
-             "language suit you: <b>you can follow anyone on any server</b>, and you can move "
-             "your account to another server later.")
+    title = N_("Choose a server")
+    intro = N_("Mastodon is made of many independent servers. Pick one whose rules and "
+               "language suit you: <b>you can follow anyone on any server</b>, and you can "
+               "move your account to another server later.")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.result: DirectoryResult | None = None
         self.details: ServerDetails | None = None
-        self.language = _combo("languageFilter", [(c, c or "Any language") for c in LANGUAGES])
-        self.category = _combo("categoryFilter", [("", "Any topic")]
-                               + [(c, c.replace("_", " ").capitalize()) for c in CATEGORIES])
-        self.region = _combo("regionFilter", [("", "Any region")]
-                             + [(r, r.replace("_", " ").title()) for r in REGIONS])
+        # Language codes are shown as they are (not translated); only "Any language" is.
+        self.language = _combo("languageFilter",
+                               [(c, c or N_("Any language")) for c in LANGUAGES])
+        self.category = _combo("categoryFilter", [("", N_("Any topic"))] + [
+            (c, CATEGORY_LABELS.get(c, c.replace("_", " ").capitalize())) for c in CATEGORIES])
+        self.region = _combo("regionFilter", [("", N_("Any region"))] + [
+            (r, REGION_LABELS.get(r, r.replace("_", " ").title())) for r in REGIONS])
         self.registrations = _combo("registrationsFilter", list(REGISTRATION_CHOICES))
-        self.offline = QCheckBox("Offline list")
+        self.offline = QCheckBox(_("Offline list"))
         self.offline.setObjectName("offlineCheck")
-        self.offline.setToolTip("Use the list saved on this computer instead of asking "
-                                "joinmastodon.org.")
+        self.offline.setToolTip(_("Use the list saved on this computer instead of asking "
+                                  "joinmastodon.org."))
         filters = QHBoxLayout()
         for box in (self.language, self.category, self.region, self.registrations):
             box.currentIndexChanged.connect(self.reload)
@@ -124,7 +150,7 @@ class ServerPage(WizardPage):
         filters.addWidget(self.offline)
         self.search = QLineEdit()
         self.search.setObjectName("serverSearch")
-        self.search.setPlaceholderText("Search servers by name, topic or description")
+        self.search.setPlaceholderText(_("Search servers by name, topic or description"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._show_list)
         self.source = label(name="directorySource")
@@ -135,7 +161,7 @@ class ServerPage(WizardPage):
         self.pane.setObjectName("serverDetails")
         self.pane.setOpenLinks(False)
         self.pane.anchorClicked.connect(lambda url: self.shared.open_url(url.toString()))
-        self.pane.setHtml("<p>Select a server to see its rules and details.</p>")
+        self.pane.setHtml("<p>{}</p>".format(_("Select a server to see its rules and details.")))
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -148,10 +174,10 @@ class ServerPage(WizardPage):
         split.setSizes([330, 420])
         self.address = QLineEdit()
         self.address.setObjectName("serverAddress")
-        self.address.setPlaceholderText("…or type any server address, e.g. mastodon.social")
+        self.address.setPlaceholderText(_("…or type any server address, e.g. mastodon.social"))
         self.address.returnPressed.connect(self.check_address)
         self.address.textEdited.connect(lambda _t: self.changed.emit())
-        check = QPushButton("Check")
+        check = QPushButton(_("Check"))
         check.setObjectName("checkAddress")
         check.clicked.connect(self.check_address)
         row = QHBoxLayout()
@@ -178,7 +204,7 @@ class ServerPage(WizardPage):
 
     def reload(self) -> None:
         self.changed.emit()
-        self.source.setText("Loading the server list…")
+        self.source.setText(_("Loading the server list…"))
         self.run(self._load(self.filters(), self.offline.isChecked()))
 
     async def _load(self, filters: DirectoryFilters, offline: bool) -> None:
@@ -204,9 +230,15 @@ class ServerPage(WizardPage):
         self.list.blockSignals(True)
         self.list.clear()
         for server in self.shown_servers():
-            signup = "approval" if server.approval_required else "open"
-            item = QListWidgetItem(f"{server.domain}  ·  {server.last_week_users:,} active  ·  "
-                                   f"{signup}")
+            # TRANSLATORS: how a server signs up new accounts, in the server list.
+            signup = _("approval") if server.approval_required else _("open")
+            users = server.last_week_users
+            # TRANSLATORS: a line of the server list: its address, how many people used it
+            # last week ({n}) and how it signs up new accounts ({signup}).
+            item = QListWidgetItem(ngettext("{domain}  ·  {n} active  ·  {signup}",
+                                            "{domain}  ·  {n} active  ·  {signup}", users)
+                                   .format(domain=server.domain, n=number(users),
+                                           signup=signup))
             about = " ".join(server.description.split())
             item.setToolTip(about[:300])
             item.setData(Qt.ItemDataRole.UserRole, server.domain)
@@ -226,14 +258,15 @@ class ServerPage(WizardPage):
         try:
             base = normalize_address(text)
         except FedideskError as exc:
-            self.status.setText(f"<span style='color:#c00'>“{html.escape(text)}” is not a "
-                                f"server address: {html.escape(error_text(exc))}</span>")
+            self.status.setText("<span style='color:#c00'>{}</span>".format(
+                _("“{text}” is not a server address: {error}").format(
+                    text=html.escape(text), error=html.escape(error_text(exc)))))
             self.status.setProperty("error", True)
             return
         self.status.setProperty("error", False)
         self.shared.state.server = text
         self.changed.emit()
-        self.status.setText(f"Asking {html.escape(base)} about itself…")
+        self.status.setText(_("Asking {server} about itself…").format(server=html.escape(base)))
         self.run(self._details(text))
 
     async def _details(self, address: str) -> None:
@@ -247,8 +280,8 @@ class ServerPage(WizardPage):
             return
         self.details = details
         self.pane.setHtml(details_html(details))
-        self.status.setText(f"You chose <b>{html.escape(details.info.domain)}</b>. Continue "
-                            "to sign in or create an account there.")
+        self.status.setText(_("You chose <b>{server}</b>. Continue to sign in or create an "
+                              "account there.").format(server=html.escape(details.info.domain)))
 
     # ---- persistence ------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from fedidesk.core import signup
 from fedidesk.core.auth.oauth import AppStore
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.core.probe import Registrations
 from fedidesk.core.server_details import ServerDetails
 from fedidesk.ui.wizard.base import Shared, error_text, label
@@ -68,8 +69,8 @@ class SignupWidget(QWidget):
         self.rules.setOpenLinks(False)
         self.rules.anchorClicked.connect(lambda url: self.shared.open_url(url.toString()))
         self.rules.setMaximumHeight(130)
-        self.agreement = QCheckBox("I have read and agree to the server's rules, terms of "
-                                   "service and privacy policy")
+        self.agreement = QCheckBox(_("I have read and agree to the server's rules, terms "
+                                     "of service and privacy policy"))
         self.agreement.setObjectName("agreement")
         self.username = QLineEdit()
         self.username.setObjectName("username")
@@ -99,19 +100,19 @@ class SignupWidget(QWidget):
         self.agreement.toggled.connect(lambda _on: self.changed.emit())
 
         form = QFormLayout()
-        form.addRow("Username", self._with_error(self.username, "username"))
-        form.addRow("E-mail", self._with_error(self.email, "email"))
-        form.addRow("Password", self._with_error(self.password, "password", self.meter))
+        form.addRow(_("Username"), self._with_error(self.username, "username"))
+        form.addRow(_("E-mail"), self._with_error(self.email, "email"))
+        form.addRow(_("Password"), self._with_error(self.password, "password", self.meter))
         self.reason_row = self._with_error(self.reason, "reason")
-        form.addRow("Why join?", self.reason_row)
+        form.addRow(_("Why join?"), self.reason_row)
         self.birth_row = self._with_error(self.birth, "date_of_birth")
-        form.addRow("Date of birth", self.birth_row)
+        form.addRow(_("Date of birth"), self.birth_row)
         self.form_layout = form
-        self.create_button = QPushButton("Create account")
+        self.create_button = QPushButton(_("Create account"))
         self.create_button.setObjectName("createAccount")
         self.create_button.clicked.connect(self.submit)
         self.status = label(name="signupStatus")
-        self.another = QPushButton("Pick another server")
+        self.another = QPushButton(_("Pick another server"))
         self.another.setObjectName("pickAnother")
         self.another.clicked.connect(self.pickAnother)
         self.another.hide()
@@ -130,10 +131,10 @@ class SignupWidget(QWidget):
         form_box.addStretch(1)
 
         self.wait_text = label(name="confirmText")
-        self.resend_button = QPushButton("Send the e-mail again")
+        self.resend_button = QPushButton(_("Send the e-mail again"))
         self.resend_button.setObjectName("resendEmail")
         self.resend_button.clicked.connect(self.resend)
-        self.check_button = QPushButton("Check again")
+        self.check_button = QPushButton(_("Check again"))
         self.check_button.setObjectName("checkAgain")
         self.check_button.clicked.connect(self.check_again)
         wait_page = QWidget()
@@ -174,7 +175,7 @@ class SignupWidget(QWidget):
         server = self.shared.state.server
         if server and server != self._loaded_for:
             self._loaded_for = server
-            self.rules.setHtml("<p>Loading the server's rules…</p>")
+            self.rules.setHtml("<p>{}</p>".format(_("Loading the server's rules…")))
             self.shared_task(self._load(server))
 
     def shared_task(self, coro: Any) -> None:
@@ -198,10 +199,11 @@ class SignupWidget(QWidget):
         regs = self.registrations
         rules = "".join(f"<li>{e(r.text)}</li>" for r in self.details.rules)
         links = " · ".join(f"<a href='{e(u)}'>{t}</a>" for t, u in (
-            ("Terms of service", self.details.terms_url),
-            ("Privacy policy", self.details.privacy_url)) if u)
-        self.rules.setHtml(f"<b>Rules of {e(self.details.info.domain)}</b>"
-                           + (f"<ol>{rules}</ol>" if rules else "<p>No rules published.</p>")
+            (_("Terms of service"), self.details.terms_url),
+            (_("Privacy policy"), self.details.privacy_url)) if u)
+        heading = _("<b>Rules of {server}</b>").format(server=e(self.details.info.domain))
+        none = "<p>{}</p>".format(_("No rules published."))
+        self.rules.setHtml(heading + (f"<ol>{rules}</ol>" if rules else none)
                            + f"<p>{links}</p>")
         self.reason_row.setVisible(regs.approval_required or regs.reason_required)
         self.form_layout.labelForField(self.reason_row).setVisible(self.reason_row.isVisible())
@@ -210,8 +212,8 @@ class SignupWidget(QWidget):
         if not regs.enabled:
             self.closed(signup.closed_error(self.details.info.domain, regs.message).user_message)
         elif regs.approval_required:
-            self.status.setText("This server reviews new accounts: a moderator approves yours "
-                                "before you can use it.")
+            self.status.setText(_("This server reviews new accounts: a moderator approves "
+                                  "yours before you can use it."))
 
     def closed(self, message: str) -> None:
         self.status.setText(f"<span style='color:#c00'>{html.escape(message)}</span>")
@@ -226,7 +228,7 @@ class SignupWidget(QWidget):
     def _password_changed(self, text: str) -> None:
         strength = signup.password_strength(text)
         self.meter.setValue(strength.score if text else 0)
-        self.meter.setFormat(strength.label if text else "Password strength")
+        self.meter.setFormat(strength.label if text else _("Password strength"))
         hint = strength.hints[0] if strength.hints and text else ""
         self.set_error("password", hint)
 
@@ -255,14 +257,14 @@ class SignupWidget(QWidget):
         if problems:
             for name, message in problems.items():
                 self.set_error(name, message)
-            self.status.setText("Please check the highlighted fields.")
+            self.status.setText(_("Please check the highlighted fields."))
             return
         base = self.shared.base_url
         if not base:
-            self.status.setText("Choose a server first.")
+            self.status.setText(_("Choose a server first."))
             return
         self.create_button.setEnabled(False)
-        self.status.setText("Creating your account…")
+        self.status.setText(_("Creating your account…"))
         self.shared_task(self._submit(base, form))
 
     async def _submit(self, base: str, form: signup.SignupForm) -> None:
@@ -287,13 +289,17 @@ class SignupWidget(QWidget):
         finally:
             self.create_button.setEnabled(True)
         self.password.clear()
-        approval = (" After that, a moderator reviews your account; you get another e-mail "
-                    "when it is approved." if self.result.approval_pending else "")
+        approval = (" " + _("After that, a moderator reviews your account; you get another "
+                            "e-mail when it is approved.")
+                    if self.result.approval_pending else "")
         self.wait_text.setText(
-            f"<h3>Check your e-mail</h3><p>{html.escape(self.shared.state.server)} sent a "
-            f"confirmation link to <b>{html.escape(form.email)}</b>. Open it, then press "
-            f"<b>Check again</b>.{approval}</p><p>No e-mail? Look in your spam folder, or send "
-            "it again.</p>")
+            # TRANSLATORS: {server} is the server's address, {email} the address the link
+            # was sent to; {approval} is an optional extra sentence (or nothing).
+            _("<h3>Check your e-mail</h3><p>{server} sent a confirmation link to "
+              "<b>{email}</b>. Open it, then press <b>Check again</b>.{approval}</p>"
+              "<p>No e-mail? Look in your spam folder, or send it again.</p>").format(
+                server=html.escape(self.shared.state.server), email=html.escape(form.email),
+                approval=html.escape(approval)))
         self.status.clear()
         self.pages.setCurrentIndex(1)
 
@@ -307,11 +313,11 @@ class SignupWidget(QWidget):
         except FedideskError as exc:
             self.status.setText(html.escape(error_text(exc)))
             return
-        self.status.setText("Sent. It may take a few minutes to arrive.")
+        self.status.setText(_("Sent. It may take a few minutes to arrive."))
 
     def check_again(self) -> None:
         if self.result is not None:
-            self.status.setText("Checking…")
+            self.status.setText(_("Checking…"))
             self.shared_task(self._check(self.result))
 
     async def _check(self, result: signup.SignupResult) -> None:
@@ -324,7 +330,7 @@ class SignupWidget(QWidget):
         except FedideskError as exc:
             self.status.setText(html.escape(error_text(exc)))
             return
-        self.status.setText("Your account is ready.")
+        self.status.setText(_("Your account is ready."))
         self.signedIn.emit(entry)
 
     # ---- persistence (never the password) -------------------------------------------------

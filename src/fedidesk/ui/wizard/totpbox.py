@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from fedidesk.core import totp
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.ui.wizard.base import Shared, error_text, label
 
 
@@ -32,7 +33,7 @@ class AuthenticatorBox(QGroupBox):
     changed = Signal()
 
     def __init__(self, shared: Shared, parent: QWidget | None = None) -> None:
-        super().__init__("Optional: an authenticator on this computer", parent)
+        super().__init__(_("Optional: an authenticator on this computer"), parent)
         self.shared = shared
         self.secret: totp.TotpSecret | None = None
         self.setObjectName("authenticatorBox")
@@ -42,12 +43,12 @@ class AuthenticatorBox(QGroupBox):
         self.secret_edit = QLineEdit()
         self.secret_edit.setObjectName("totpSecret")
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret_edit.setPlaceholderText("Paste the plain-text secret or an otpauth:// link")
+        self.secret_edit.setPlaceholderText(_("Paste the plain-text secret or an otpauth:// link"))
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("totpCode")
-        self.code_edit.setPlaceholderText("6-digit code")
+        self.code_edit.setPlaceholderText(_("6-digit code"))
         self.code_edit.setMaximumWidth(140)
-        self.verify_button = QPushButton("Verify and keep")
+        self.verify_button = QPushButton(_("Verify and keep"))
         self.verify_button.setObjectName("totpVerify")
         self.verify_button.clicked.connect(self.verify)
         row = QHBoxLayout()
@@ -61,7 +62,8 @@ class AuthenticatorBox(QGroupBox):
         self.countdown = QProgressBar()
         self.countdown.setObjectName("totpCountdown")
         self.countdown.setRange(0, totp.PERIOD)
-        self.countdown.setFormat("%v s")
+        # TRANSLATORS: seconds left for the current code; keep %v (the number).
+        self.countdown.setFormat(_("%v s"))
         self.countdown.setMaximumWidth(180)
         live = QHBoxLayout()
         live.addWidget(self.live_code)
@@ -70,8 +72,8 @@ class AuthenticatorBox(QGroupBox):
         self.live = QWidget()
         self.live.setLayout(live)
         self.live.hide()
-        reminder = label(f"<b>Recovery codes.</b> {html.escape(totp.RECOVERY_REMINDER)}",
-                         name="recoveryReminder")
+        reminder = label(_("<b>Recovery codes.</b> {reminder}").format(
+            reminder=html.escape(totp.RECOVERY_REMINDER)), name="recoveryReminder")
         layout = QVBoxLayout(self)
         layout.addWidget(warning)
         layout.addWidget(self.secret_edit)
@@ -113,11 +115,11 @@ class AuthenticatorBox(QGroupBox):
         if handle:
             try:
                 totp.store(self.shared.ctx.secrets, handle, secret)
-                stored = " The secret is kept in your system keyring."
+                stored = " " + _("The secret is kept in your system keyring.")
             except FedideskError as exc:
-                stored = f" It could not be saved: {error_text(exc)}"
-        self.result.setText(f"<span style='color:#080'>The code is correct.{html.escape(stored)}"
-                            "</span>")
+                stored = " " + _("It could not be saved: {error}").format(error=error_text(exc))
+        self.result.setText("<span style='color:#080'>{}</span>".format(
+            html.escape(_("The code is correct.") + stored)))
         self._show_live()
 
     def _show_live(self) -> None:

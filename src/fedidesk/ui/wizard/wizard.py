@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from fedidesk.core.columns import ColumnSpec
 from fedidesk.core.context import AppContext
 from fedidesk.core.directory import DirectoryClient
+from fedidesk.core.i18n import _
 from fedidesk.core.server_details import ServerDetails, fetch_server_details
 from fedidesk.ui.logindialog import LoginFn
 from fedidesk.ui.wizard.accountpage import AccountPage
@@ -78,7 +79,7 @@ class OnboardingWizard(QWidget):
         self.shared = Shared(deps.ctx, deps.login, deps.open_url, directory, deps.details,
                              self.store.load())
         self.setObjectName("onboardingWizard")
-        self.setWindowTitle("Welcome to Mastodon — fedidesk")
+        self.setWindowTitle(_("Welcome to Mastodon — fedidesk"))
         self.resize(920, 640)
 
         self.steps = QListWidget()
@@ -93,22 +94,23 @@ class OnboardingWizard(QWidget):
             page.goTo.connect(lambda key: self.go_to([p.key for p in self.pages].index(key)))
             self.pages.append(page)
             self.stack.addWidget(page)
-            self.steps.addItem(f"{number}. {cls.title}")
+            # TRANSLATORS: a step in the wizard's sidebar, e.g. "1. Choose a server".
+            self.steps.addItem(_("{number}. {title}").format(number=number, title=_(cls.title)))
         self.steps.currentRowChanged.connect(self.go_to)
 
-        self.back_button = QPushButton("Back")
+        self.back_button = QPushButton(_("Back"))
         self.back_button.setObjectName("backButton")
         self.back_button.clicked.connect(lambda: self.go_to(self.current_index - 1))
-        self.skip_button = QPushButton("Skip this step")
+        self.skip_button = QPushButton(_("Skip this step"))
         self.skip_button.setObjectName("skipButton")
         self.skip_button.clicked.connect(lambda: self.go_to(self.current_index + 1))
-        self.next_button = QPushButton("Next")
+        self.next_button = QPushButton(_("Next"))
         self.next_button.setObjectName("nextButton")
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.next)
-        self.later_button = QPushButton("Continue later")
+        self.later_button = QPushButton(_("Continue later"))
         self.later_button.setObjectName("laterButton")
-        self.later_button.setToolTip("Close the wizard; it opens again where you left off.")
+        self.later_button.setToolTip(_("Close the wizard; it opens again where you left off."))
         self.later_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.later_button)
@@ -162,7 +164,7 @@ class OnboardingWizard(QWidget):
         last = index == len(self.pages) - 1
         self.back_button.setEnabled(index > 0)
         self.skip_button.setVisible(not last)
-        self.next_button.setText("Finish" if last else "Next")
+        self.next_button.setText(_("Finish") if last else _("Next"))
         self.shared.state.step = self.pages[index].key
         self.pages[index].entered()
         self.save()
