@@ -21,6 +21,7 @@ import httpx
 from fedidesk.core.entities import Account
 from fedidesk.core.errors import FedideskError, NetworkError
 from fedidesk.core.http import require_secure_url
+from fedidesk.core.i18n import N_, _
 
 #: An actor document is a few KB; 1 MiB is generous and still bounds memory.
 MAX_ACTOR_BYTES = 1 << 20
@@ -32,7 +33,7 @@ JRD_ACCEPT = "application/jrd+json, application/json"
 class ActorError(FedideskError):
     """The actor document could not be fetched or was not an actor."""
 
-    user_message = "The account's public profile data could not be read."
+    user_message = N_("The account's public profile data could not be read.")
 
 
 @dataclass(frozen=True)
@@ -75,30 +76,34 @@ async def get_capped_json(client: httpx.AsyncClient, url: str, accept: str,
         async with client.stream("GET", url, params=params,
                                  headers={"Accept": accept}) as response:
             if not response.is_success:
-                raise ActorError(f"{host} answered HTTP {response.status_code}.",
+                raise ActorError(_("{host} answered HTTP {status}.").format(
+                    host=host, status=response.status_code),
                                  detail=f"GET {httpx.URL(url).path}")
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > limit:
-                raise ActorError(f"{host} sent a document that is too large.")
+                raise ActorError(_("{host} sent a document that is too large.").format(
+                    host=host))
             body = bytearray()
             async for chunk in response.aiter_bytes():
                 body.extend(chunk)
                 if len(body) > limit:
-                    raise ActorError(f"{host} sent a document that is too large.")
+                    raise ActorError(_("{host} sent a document that is too large.")
+                                     .format(host=host))
     except httpx.TransportError as exc:
-        raise NetworkError(f"Could not reach {host}.",
+        raise NetworkError(_("Could not reach {host}.").format(host=host),
                            detail=f"{type(exc).__name__}") from exc
     try:
         return json.loads(bytes(body))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ActorError(f"{host} did not send JSON.") from exc
+        raise ActorError(_("{host} did not send JSON.").format(host=host)) from exc
 
 
 async def fetch_actor(client: httpx.AsyncClient, url: str) -> Actor:
     """The actor document at ``url``; ``ActorError`` if it is not one."""
     data = await get_capped_json(client, url, ACCEPT)
     if not isinstance(data, dict) or not data.get("id"):
-        raise ActorError(f"{httpx.URL(url).host} did not send an ActivityPub actor.")
+        raise ActorError(_("{host} did not send an ActivityPub actor.").format(
+            host=httpx.URL(url).host))
     return Actor.from_json(data)
 
 
@@ -134,7 +139,10 @@ async def find_actor(client: httpx.AsyncClient, base_url: str, handle: str,
             return await fetch_actor(client, url)
         except FedideskError as exc:  # ActorError, NetworkError, InsecureUrlError
             last = exc
-    where = ", ".join(tried) or "no address (WebFinger found nothing)"
-    reason = f" ({last.user_message})" if last else ""
-    raise ActorError(f"Could not read the ActivityPub profile of {handle}: tried {where}"
-                     f"{reason}.")
+    where = ", ".join(tried) or _("no address (WebFinger found nothing)")
+    if last:
+        raise ActorError(_("Could not read the ActivityPub profile of {handle}: tried {where} "
+                           "({reason}).").format(handle=handle, where=where,
+                                                 reason=last.user_message))
+    raise ActorError(_("Could not read the ActivityPub profile of {handle}: tried {where}.")
+                     .format(handle=handle, where=where))

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 
 
 class WriteError(FedideskError):
     """A migration file could not be written."""
 
-    user_message = "fedidesk could not write the file."
+    user_message = N_("fedidesk could not write the file.")
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -38,7 +39,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             raise
         _fsync_dir(target.parent)
     except OSError as exc:
-        raise WriteError(f"Could not write {target.name}: {exc.strerror or exc}.",
+        raise WriteError(_("Could not write {name}: {error}.").format(
+            name=target.name, error=exc.strerror or exc),
                          detail=str(target)) from exc
 
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fedidesk.core.i18n import _
 from fedidesk.core.migration.atomic import atomic_write_json
 from fedidesk.core.migration.formats import FormatError
 
@@ -159,12 +160,13 @@ def _load(path: str | os.PathLike[str], default_name: str) -> dict[str, Any]:
         target = target / default_name
     try:
         if target.stat().st_size > MAX_JSON_BYTES:
-            raise FormatError(f"{target.name} is too large.")
+            raise FormatError(_("{name} is too large.").format(name=target.name))
         data = json.loads(target.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FormatError(f"Could not read {target.name}: {exc}.") from exc
+        raise FormatError(_("Could not read {name}: {error}.").format(
+            name=target.name, error=exc)) from exc
     if not isinstance(data, dict):
-        raise FormatError(f"{target.name} is not a fedidesk export file.")
+        raise FormatError(_("{name} is not a fedidesk export file.").format(name=target.name))
     return data
 
 

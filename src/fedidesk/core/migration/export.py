@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.entities import Account, from_dict
 from fedidesk.core.errors import FedideskError, NotFoundError, NotSupportedError
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration import formats as fmt
 from fedidesk.core.migration.bundle import (
     MANIFEST_FILE,
@@ -62,13 +63,13 @@ PAGE_SIZES: dict[str, int] = {
 
 
 class ExportError(FedideskError):
-    user_message = "The export could not be finished."
+    user_message = N_("The export could not be finished.")
 
 
 class ExportCancelled(ExportError):
     """The export was cancelled; running it again continues where it stopped."""
 
-    user_message = "Export cancelled. Run it again to continue where it stopped."
+    user_message = N_("Export cancelled. Run it again to continue where it stopped.")
 
 
 class CancelFlag(Protocol):
@@ -380,8 +381,12 @@ async def _lists(run: _Run) -> int:
         run.report(done, len(lists))
     empty = sum(1 for entry in lists if not any(i["list"] == entry.get("title") for i in items))
     if empty:
-        run.notes.append(f"{empty} empty list(s) are not in lists.csv: Mastodon's format has "
-                         "one row per member, so a list without members cannot be written.")
+        run.notes.append(ngettext(
+            "{n} empty list is not in lists.csv: Mastodon's format has "
+            "one row per member, so a list without members cannot be written.",
+            "{n} empty lists are not in lists.csv: Mastodon's format has "
+            "one row per member, so a list without members cannot be written.",
+            empty).format(n=empty))
     memberships = [fmt.ListRow(i["list"], i["acct"]) for i in items]
     return fmt.write_lists(run.journal.folder.parent / CATEGORY_FILES["lists"], memberships)
 
@@ -476,32 +481,41 @@ def _notes(run: _Run, manifest: Manifest, selected: list[str]) -> list[str]:
     notes = list(run.notes)
     missing = [c for c in selected if c not in run.journal.finished]
     if missing:
-        notes.append(f"Not finished: {', '.join(missing)}. Run the export again into the same "
-                     "folder to continue.")
+        notes.append(_("Not finished: {categories}. Run the export again into the same "
+                       "folder to continue.").format(categories=", ".join(missing)))
     follows = manifest.counts.get(CATEGORY_FILES["follows"])
     counter = manifest.account_counters.get("following_count")
     if follows is not None and counter is not None and follows != counter:
         if follows < counter:
             notes.append(
-                f"Your profile counts {counter} follows but the server listed {follows}: "
-                f"{counter - follows} are not shown, usually suspended or deleted accounts, "
-                "accounts on servers your server blocks, or a counter that has not caught up.")
+                _("Your profile counts {counter} follows but the server listed {follows}: "
+                  "{missing} are not shown, usually suspended or deleted accounts, "
+                  "accounts on servers your server blocks, or a counter that has not caught "
+                  "up.").format(counter=counter, follows=follows, missing=counter - follows))
         else:
-            notes.append(f"The server listed {follows} follows but your profile counts "
-                         f"{counter}: the counter is cached and catches up later.")
+            notes.append(_("The server listed {follows} follows but your profile counts "
+                           "{counter}: the counter is cached and catches up later.").format(
+                             follows=follows, counter=counter))
     if "follows" in run.journal.finished:
         replay = run.journal.replay("follows").items
         moved = sum(1 for i in replay if i.get("moved"))
         no_rel = sum(1 for i in replay if i.get("no_rel"))
         if moved:
-            notes.append(f"{moved} followed account(s) have moved; importing follows the old "
-                         "address, which points to the new one.")
+            notes.append(ngettext(
+                "{n} followed account has moved; importing follows the old "
+                "address, which points to the new one.",
+                "{n} followed accounts have moved; importing follows the old "
+                "address, which points to the new one.", moved).format(n=moved))
         if no_rel:
-            notes.append(f"The server gave no follow options for {no_rel} account(s); they "
-                         "were written with the defaults (boosts shown, no notifications).")
+            notes.append(ngettext(
+                "The server gave no follow options for {n} account; it "
+                "was written with the defaults (boosts shown, no notifications).",
+                "The server gave no follow options for {n} accounts; they "
+                "were written with the defaults (boosts shown, no notifications).",
+                no_rel).format(n=no_rel))
     if any(count > fmt.MAX_ROWS for count in manifest.counts.values()):
-        notes.append(f"Some files have more than {fmt.MAX_ROWS:,} rows, Mastodon's import "
-                     "limit: split them before importing.")
+        notes.append(_("Some files have more than {n} rows, Mastodon's import "
+                       "limit: split them before importing.").format(n=f"{fmt.MAX_ROWS:,}"))
     return notes
 
 

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.migration.atomic import atomic_write_text
 
 Kind = Literal["following", "muting", "blocking", "domain_blocking", "bookmarks", "lists"]
@@ -107,7 +108,7 @@ _HOST = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)*
 class FormatError(FedideskError):
     """A migration file cannot be read at all (not a single bad row)."""
 
-    user_message = "fedidesk could not read this file."
+    user_message = N_("fedidesk could not read this file.")
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -347,19 +348,22 @@ def _load_text(source: Source) -> tuple[str, str | None]:
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
-                raise FormatError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB, "
-                                  "Mastodon's import limit.")
+                raise FormatError(_("{name} is larger than {size} MB, Mastodon's import limit.")
+                                  .format(name=path.name, size=MAX_FILE_BYTES // 2**20))
             data = path.read_bytes()
         except OSError as exc:
-            raise FormatError(f"Could not read {path.name}: {exc.strerror or exc}.") from exc
+            raise FormatError(_("Could not read {name}: {error}.").format(
+                name=path.name, error=exc.strerror or exc)) from exc
         name = path.name
     if len(data) > MAX_FILE_BYTES:
-        raise FormatError(f"The file is larger than {MAX_FILE_BYTES // 2**20} MB, "
-                          "Mastodon's import limit.")
+        raise FormatError(_("The file is larger than {size} MB, Mastodon's import limit.")
+                          .format(size=MAX_FILE_BYTES // 2**20))
     try:
         return data.decode("utf-8-sig"), name
     except UnicodeDecodeError as exc:
-        raise FormatError(f"{name or 'The file'} is not UTF-8 text.") from exc
+        if name:
+            raise FormatError(_("{name} is not UTF-8 text.").format(name=name)) from exc
+        raise FormatError(_("The file is not UTF-8 text.")) from exc
 
 
 @contextmanager
@@ -382,7 +386,7 @@ def _records(text: str, result: ReadResult[T]) -> Iterator[tuple[int, list[str]]
             except StopIteration:
                 return
             except csv.Error as exc:
-                result.problem(line, f"unreadable CSV row ({exc})")
+                result.problem(line, _("unreadable CSV row ({error})").format(error=exc))
                 continue
             if not any(cell.strip() for cell in record):
                 continue  # skip_blanks
@@ -405,8 +409,9 @@ def read_rows(source: Source, kind: Kind | None = None, *, filename: str | None 
     guessed = guess_kind(header, name)
     if kind is None:
         if guessed is None:
-            raise FormatError(f"fedidesk cannot tell what {name or 'this file'} contains. "
-                              "Choose the kind of data (follows, mutes, blocks, …).")
+            raise FormatError(_("fedidesk cannot tell what {name} contains. "
+                                "Choose the kind of data (follows, mutes, blocks, …).")
+                              .format(name=name or _("this file")))
         kind = guessed
     result.kind, result.guessed_kind = kind, guessed
     result.had_header = bool(header) and header[0] in KNOWN_FIRST_HEADERS
@@ -416,8 +421,9 @@ def read_rows(source: Source, kind: Kind | None = None, *, filename: str | None 
     for line, record in pending:
         if len(rows) >= MAX_ROWS:
             result.truncated = True
-            result.problem(line, f"more than {MAX_ROWS:,} rows: the rest was not read "
-                                 "(Mastodon refuses such files; split it)")
+            result.problem(line, _("more than {n} rows: the rest was not read "
+                                   "(Mastodon refuses such files; split it)")
+                           .format(n=f"{MAX_ROWS:,}"))
             break
         cells = {col: unescape_cell(record[i]) if i < len(record) else ""
                  for i, col in enumerate(columns)}
@@ -443,16 +449,16 @@ def _read_accounts(source: Source, kind: Kind, build: Callable[[str, dict[str, s
         raw_acct = cells.get("Account address", "")
         acct = normalise_acct(raw_acct, local_domain)
         if acct is None:
-            result.problem(line, "not an account address (user@server)", raw_acct)
+            result.problem(line, _("not an account address (user@server)"), raw_acct)
             continue
         if kind == "lists" and not cells.get("List name", "").strip():
-            result.problem(line, "no list name", raw_acct)
+            result.problem(line, _("no list name"), raw_acct)
             continue
         item = build(acct, cells)
         k = key(item) if key else _acct_key(acct)
         if k in seen:
             result.duplicates += 1
-            result.problem(line, f"duplicate of line {seen[k]}", raw_acct)
+            result.problem(line, _("duplicate of line {line}").format(line=seen[k]), raw_acct)
             continue
         seen[k] = line
         result.rows.append(item)
@@ -502,7 +508,7 @@ def read_domain_blocking(source: Source, *, filename: str | None = None) -> Read
                                          guessed_kind=raw.guessed_kind,
                                          truncated=raw.truncated,
                                          problem_count=raw.problem_count)
-    return _collect(result, rows, "#domain", normalise_domain, "not a domain name")
+    return _collect(result, rows, "#domain", normalise_domain, _("not a domain name"))
 
 
 def read_bookmarks(source: Source, *, filename: str | None = None) -> ReadResult[str]:
@@ -518,7 +524,7 @@ def read_bookmarks(source: Source, *, filename: str | None = None) -> ReadResult
         text = value.strip()
         ok = re.fullmatch(r"https?://[^\s/]+/\S*", text)
         return text if ok else None
-    return _collect(result, rows, "#uri", uri, "not a status address (https://…)")
+    return _collect(result, rows, "#uri", uri, _("not a status address (https://…)"))
 
 
 def _collect(result: ReadResult[str], rows: list[tuple[int, dict[str, str]]], column: str,
@@ -531,7 +537,8 @@ def _collect(result: ReadResult[str], rows: list[tuple[int, dict[str, str]]], co
             continue
         if value in seen:
             result.duplicates += 1
-            result.problem(line, f"duplicate of line {seen[value]}", value)
+            result.problem(line, _("duplicate of line {line}").format(line=seen[value]),
+                           value)
             continue
         seen[value] = line
         result.rows.append(value)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.migration.atomic import atomic_write_json
 
 STATE_DIR = ".fedidesk-export"
@@ -27,7 +28,7 @@ STATE_FILE = "state.json"
 class JournalMismatchError(FedideskError):
     """The folder holds an unfinished export of another account."""
 
-    user_message = "This folder holds an unfinished export of another account."
+    user_message = N_("This folder holds an unfinished export of another account.")
 
 
 @dataclass
@@ -71,8 +72,9 @@ class ExportJournal:
                 state = {}
             if state and (state.get("account") != account or state.get("server") != server):
                 raise JournalMismatchError(
-                    f"{dest} holds an unfinished export of {state.get('account')}. Choose "
-                    "another folder, or delete it to start over.")
+                    _("{folder} holds an unfinished export of {account}. Choose "
+                      "another folder, or delete it to start over.").format(
+                        folder=dest, account=state.get("account")))
             raw = state.get("finished")
             if isinstance(raw, dict):
                 finished = {str(k): int(v) for k, v in raw.items() if isinstance(v, int)}

@@ -32,6 +32,7 @@ from fedidesk.core.clock import Clock, SystemClock
 from fedidesk.core.entities import Account
 from fedidesk.core.errors import FedideskError, InvalidAddressError
 from fedidesk.core.http import make_client
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.actor import Actor, find_actor
 from fedidesk.core.migration.source import read_source
 from fedidesk.core.storage import Database
@@ -47,7 +48,7 @@ STEPS: dict[str, tuple[str, ...]] = {
     OLD_GONE: (CHECK_FILES,),
 }
 NAMESPACE = "migration_move"
-MOVE_WARNING = (
+MOVE_WARNING = N_(
     "Moving cannot be undone. After the move your old account can no longer post, and you "
     "cannot move it again for 30 days. Your posts do not move: they stay on the old server. "
     "Your followers do move: their servers re-follow the new account by themselves. Your own "
@@ -128,9 +129,10 @@ class MoveStore:
 
 def split_handle(handle: str) -> tuple[str, str]:
     """``@user@domain`` → ``(user, domain)``; ``InvalidAddressError`` otherwise."""
-    user, _, domain = handle.strip().lstrip("@").partition("@")
+    user, _sep, domain = handle.strip().lstrip("@").partition("@")
     if not user or not domain or "@" in domain or "/" in domain:
-        raise InvalidAddressError(f"{handle!r} is not a full handle like user@example.social.")
+        raise InvalidAddressError(_("{handle} is not a full handle like user@example.social.")
+                                  .format(handle=repr(handle)))
     return user, domain.lower()
 
 
@@ -228,8 +230,8 @@ class MoveAssistant:
         try:
             result = await handler()
         except FedideskError as exc:
-            result = StepResult(False, exc.user_message, "Check your connection and try "
-                                "this step again.")
+            result = StepResult(False, exc.user_message, _("Check your connection and try "
+                                                           "this step again."))
         self._record(step, result)
         return result
 
@@ -243,11 +245,13 @@ class MoveAssistant:
     def _finished(self) -> StepResult:
         if self.state.mode == COPY_ONLY:
             return StepResult(
-                True, f"Copy only: {self.old.handle} stays as it is. Nothing is moved and your "
-                "followers stay with the old account.",
-                f"Export {self.old.handle}, then import the folder into {self.new.handle} "
-                "(fedidesk migrate export, then fedidesk migrate import).")
-        return StepResult(True, f"Every step of the move to {self.new.handle} is done.", "")
+                True, _("Copy only: {old} stays as it is. Nothing is moved and your "
+                        "followers stay with the old account.").format(old=self.old.handle),
+                _("Export {old}, then import the folder into {new} "
+                  "(fedidesk migrate export, then fedidesk migrate import).").format(
+                    old=self.old.handle, new=self.new.handle))
+        return StepResult(True, _("Every step of the move to {new} is done.").format(
+            new=self.new.handle), "")
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -276,11 +280,12 @@ class MoveAssistant:
     async def create_alias(self) -> StepResult:
         url = f"{self.new.base_url}/settings/aliases"
         return StepResult(
-            True, f"Sign in to {self.new.handle} in your browser. Under Account → Moving from a "
-            f"different account → Create an account alias, enter your old handle "
-            f"{self.old.handle} and save. This only says both accounts are yours; it changes "
-            "nothing else and can be removed again.",
-            "Open the page, add the alias, then let fedidesk check it.", url)
+            True, _("Sign in to {new} in your browser. Under Account → Moving from a "
+                    "different account → Create an account alias, enter your old handle "
+                    "{old} and save. This only says both accounts are yours; it changes "
+                    "nothing else and can be removed again.").format(
+                        new=self.new.handle, old=self.old.handle),
+            _("Open the page, add the alias, then let fedidesk check it."), url)
 
     async def check_alias(self) -> StepResult:
         old_actor = await self._actor(self.old)
@@ -290,21 +295,27 @@ class MoveAssistant:
                    "also_known_as": list(new_actor.also_known_as)}
         if new_actor.knows_as(old_actor.id):
             return StepResult(
-                True, f"The alias is in place: {self.new.handle} lists {old_actor.id} as "
-                "another name.", "Continue with the move on the old server.", details=details)
-        listed = ", ".join(new_actor.also_known_as) or "nothing"
+                True, _("The alias is in place: {new} lists {actor} as "
+                        "another name.").format(new=self.new.handle, actor=old_actor.id),
+                _("Continue with the move on the old server."), details=details)
+        # TRANSLATORS: fills {listed} in "No alias yet: … lists {listed} as other names".
+        listed = ", ".join(new_actor.also_known_as) or _("nothing")
         return StepResult(
-            False, f"No alias yet: {self.new.handle} ({new_actor.id}) lists {listed} as other "
-            f"names, not {old_actor.id}. Servers can take a few minutes to publish a new alias.",
-            f"Add {self.old.handle} as an alias on the new account, wait a minute, then check "
-            "again.", f"{self.new.base_url}/settings/aliases", details)
+            False, _("No alias yet: {new} ({new_actor}) lists {listed} as other "
+                     "names, not {old_actor}. Servers can take a few minutes to publish a new "
+                     "alias.").format(new=self.new.handle, new_actor=new_actor.id,
+                                      listed=listed, old_actor=old_actor.id),
+            _("Add {old} as an alias on the new account, wait a minute, then check "
+              "again.").format(old=self.old.handle),
+            f"{self.new.base_url}/settings/aliases", details)
 
     async def start_move(self) -> StepResult:
         url = f"{self.old.base_url}/settings/migration"
         if CHECK_ALIAS not in self.state.done:
-            return StepResult(False, "The alias has not been confirmed yet; the old server "
-                              "refuses the move until the new account lists the old one.",
-                              "Run the alias check first.")
+            return StepResult(False, _("The alias has not been confirmed yet; the old server "
+                                       "refuses the move until the new account lists the old "
+                                       "one."),
+                              _("Run the alias check first."))
         if self.state.followers_before is None:
             new = await self._lookup(self.new, self.new)
             self.state.followers_before = new.followers_count
@@ -315,9 +326,11 @@ class MoveAssistant:
             except FedideskError:
                 pass
         return StepResult(
-            True, f"{MOVE_WARNING} On the page, enter the new handle {self.new.handle} and your "
-            "current password, then confirm.",
-            "Open the page on the old server and start the move, then let fedidesk confirm it.",
+            True, _("{warning} On the page, enter the new handle {new} and your "
+                    "current password, then confirm.").format(warning=_(MOVE_WARNING),
+                                                              new=self.new.handle),
+            _("Open the page on the old server and start the move, then let fedidesk confirm "
+              "it."),
             url, {"followers_before": self.state.followers_before,
                   "old_followers_before": self.state.old_followers_before})
 
@@ -331,23 +344,27 @@ class MoveAssistant:
             except FedideskError as exc:
                 problems.append(f"{via.base_url}: {exc.user_message}")
         if account is None:
-            return StepResult(False, f"Could not look up {self.old.handle}: "
-                              + "; ".join(problems), "Try again in a few minutes.")
+            return StepResult(False, _("Could not look up {old}: {problems}").format(
+                old=self.old.handle, problems="; ".join(problems)),
+                _("Try again in a few minutes."))
         moved = account.moved
         if moved is None:
             return StepResult(
-                False, f"{self.old.handle} has not moved yet (its profile shows no new "
-                "address).", "Start the move on the old server; then check again in a "
-                "few minutes.", f"{self.old.base_url}/settings/migration")
+                False, _("{old} has not moved yet (its profile shows no new "
+                         "address).").format(old=self.old.handle),
+                _("Start the move on the old server; then check again in a few minutes."),
+                f"{self.old.base_url}/settings/migration")
         uris = {u.rstrip("/") for u in (self.state.new_actor,) if u}
         target = moved.acct or moved.url
         if _same_account(moved, self.new.handle, split_handle(via.handle)[1], uris):
-            return StepResult(True, f"{self.old.handle} now points to {self.new.handle}.",
-                              "Followers are now being moved; fedidesk can watch them arrive.",
+            return StepResult(True, _("{old} now points to {new}.").format(
+                old=self.old.handle, new=self.new.handle),
+                _("Followers are now being moved; fedidesk can watch them arrive."),
                               details={"moved_to": target})
-        return StepResult(False, f"{self.old.handle} has moved, but to {target}, not to "
-                          f"{self.new.handle}.", "Check the handle you entered; a new move "
-                          "is possible only after the 30-day cooldown.",
+        return StepResult(False, _("{old} has moved, but to {target}, not to {new}.").format(
+            old=self.old.handle, target=target, new=self.new.handle),
+            _("Check the handle you entered; a new move is possible only after the 30-day "
+              "cooldown."),
                           details={"moved_to": target})
 
     async def followers_arriving(self) -> StepResult:
@@ -357,30 +374,51 @@ class MoveAssistant:
         details: dict[str, Any] = {"followers_now": now, "followers_before": before,
                                    "expected": expected}
         if before is None:
-            return StepResult(False, f"{self.new.handle} has {now} followers; no count from "
-                              "before the move was recorded, so arrivals cannot be told apart.",
-                              "Compare with the old account's follower count by hand.",
+            return StepResult(False, ngettext(
+                "{new} has {n} follower; no count from "
+                "before the move was recorded, so arrivals cannot be told apart.",
+                "{new} has {n} followers; no count from "
+                "before the move was recorded, so arrivals cannot be told apart.",
+                now).format(new=self.new.handle, n=now),
+                _("Compare with the old account's follower count by hand."),
                               details=details)
         gained = now - before
         details.update(gained=gained, complete=expected is not None and gained >= expected)
         if gained <= 0:
-            return StepResult(False, f"No followers have arrived yet ({now} now, {before} "
-                              "before the move).", "Check again later: each follower's server "
-                              "moves them on its own, within minutes to hours.", details=details)
-        of = f" of about {expected}" if expected is not None else ""
+            return StepResult(False, _("No followers have arrived yet ({now} now, {before} "
+                                       "before the move).").format(now=now, before=before),
+                              _("Check again later: each follower's server "
+                                "moves them on its own, within minutes to hours."),
+                              details=details)
         if details["complete"]:
-            return StepResult(True, f"All {gained}{of} followers have arrived at "
-                              f"{self.new.handle} ({now} now).", "", details=details)
-        return StepResult(True, f"{gained}{of} followers have arrived so far ({now} now, "
-                          f"{before} before the move).", "More may follow; check again later.",
-                          details=details)
+            if expected is not None:
+                text = _("All {gained} of about {expected} followers have arrived at "
+                         "{new} ({now} now).")
+            else:
+                text = _("All {gained} followers have arrived at {new} ({now} now).")
+            return StepResult(True, text.format(gained=gained, expected=expected,
+                                                new=self.new.handle, now=now),
+                              "", details=details)
+        if expected is not None:
+            text = ngettext("{gained} of about {expected} followers has arrived so far "
+                            "({now} now, {before} before the move).",
+                            "{gained} of about {expected} followers have arrived so far "
+                            "({now} now, {before} before the move).", gained)
+        else:
+            text = ngettext("{gained} follower has arrived so far "
+                            "({now} now, {before} before the move).",
+                            "{gained} followers have arrived so far "
+                            "({now} now, {before} before the move).", gained)
+        return StepResult(True, text.format(gained=gained, expected=expected, now=now,
+                                            before=before),
+                          _("More may follow; check again later."), details=details)
 
     async def check_files(self) -> StepResult:
         folder = self.state.export_dir
         if not folder:
-            return StepResult(False, "No folder with the files downloaded earlier was given.",
-                              "Choose the folder with your export files (for example "
-                              "following_accounts.csv, lists.csv, bookmarks.csv).")
+            return StepResult(False, _("No folder with the files downloaded earlier was given."),
+                              _("Choose the folder with your export files (for example "
+                                "following_accounts.csv, lists.csv, bookmarks.csv)."))
         source = read_source(folder)
         counts = {"follows": len(source.follows), "mutes": len(source.mutes),
                   "blocks": len(source.blocks), "domain_blocks": len(source.domain_blocks),
@@ -389,17 +427,20 @@ class MoveAssistant:
         found = {k: v for k, v in counts.items() if v}
         details = {"counts": counts, "problems": source.problems[:20]}
         if not found:
-            return StepResult(False, f"{folder} has no export files fedidesk can read "
-                              "(following_accounts.csv, muted_accounts.csv, "
-                              "blocked_accounts.csv, blocked_domains.csv, lists.csv, "
-                              "bookmarks.csv).", "Choose the folder you downloaded from the "
-                              "old server.", details=details)
+            return StepResult(False, _("{folder} has no export files fedidesk can read "
+                                       "(following_accounts.csv, muted_accounts.csv, "
+                                       "blocked_accounts.csv, blocked_domains.csv, lists.csv, "
+                                       "bookmarks.csv).").format(folder=folder),
+                              _("Choose the folder you downloaded from the old server."),
+                              details=details)
         listed = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in found.items())
-        return StepResult(True, f"The old server is gone, so nothing can be moved; the files "
-                          f"you downloaded earlier hold {listed}. Followers cannot be "
-                          "brought over: let them know your new handle.",
-                          f"Import them: fedidesk migrate import --account {self.new.handle} "
-                          f"--from {folder}", details=details)
+        return StepResult(True, _("The old server is gone, so nothing can be moved; the files "
+                                  "you downloaded earlier hold {listed}. Followers cannot be "
+                                  "brought over: let them know your new handle.").format(
+                                      listed=listed),
+                          _("Import them: {command}").format(
+                              command=f"fedidesk migrate import --account {self.new.handle} "
+                                      f"--from {folder}"), details=details)
 
     # --- read-only checks ---------------------------------------------------------------
 
