@@ -16,6 +16,7 @@ from typing import Any
 from fedidesk.core import totp
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.core.suggestions import hashtag_suggestions
 
 Handler = Callable[[argparse.Namespace, AppContext], Awaitable[int]]
@@ -23,36 +24,39 @@ Handler = Callable[[argparse.Namespace, AppContext], Awaitable[int]]
 
 def add_parsers(sub: Any) -> None:
     """Register ``totp`` and ``hashtags`` on the main parser's subparsers."""
-    t = sub.add_parser("totp", help="check a two-factor secret (kept nowhere)")
+    t = sub.add_parser("totp", help=_("check a two-factor secret (kept nowhere)"))
     tsub = t.add_subparsers(dest="totp_command", metavar="ACTION", required=True)
-    check = tsub.add_parser("check", help="parse a secret or otpauth:// URI, verify a code")
+    check = tsub.add_parser("check", help=_("parse a secret or otpauth:// URI, verify a code"))
     check.add_argument("secret", metavar="SECRET_OR_URI")
-    check.add_argument("--code", help="a 6-digit code from your authenticator")
-    h = sub.add_parser("hashtags", help="hashtags to follow")
+    check.add_argument("--code", help=_("a 6-digit code from your authenticator"))
+    h = sub.add_parser("hashtags", help=_("hashtags to follow"))
     hsub = h.add_subparsers(dest="hashtags_command", metavar="ACTION", required=True)
-    suggest = hsub.add_parser("suggest", help="trending tags and topic packs")
-    suggest.add_argument("--account", help="user@server (default: the default account)")
-    suggest.add_argument("--json", action="store_true", help="machine-readable output")
+    suggest = hsub.add_parser("suggest", help=_("trending tags and topic packs"))
+    suggest.add_argument("--account", help=_("user@server (default: the default account)"))
+    suggest.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
 
 async def totp_command(args: argparse.Namespace, ctx: AppContext) -> int:
     secret = totp.parse_secret(args.secret)
     label = " / ".join(x for x in (secret.issuer, secret.account_name) if x)
-    print(f"Valid TOTP secret (SHA1, 6 digits, 30 s){f' for {label}' if label else ''}.")
+    if label:
+        print(_("Valid TOTP secret (SHA1, 6 digits, 30 s) for {label}.").format(label=label))
+    else:
+        print(_("Valid TOTP secret (SHA1, 6 digits, 30 s)."))
     if args.code:
         result = totp.verify(secret, args.code)
         print(result.message)
         return 0 if result.ok else 1
     code, left = totp.current_code(secret)
-    print(f"Current code: {code} (valid for {left} s)")
-    print(totp.WEAKER_WARNING)
+    print(_("Current code: {code} (valid for {seconds} s)").format(code=code, seconds=left))
+    print(_(totp.WEAKER_WARNING))
     return 0
 
 
 async def hashtags_command(args: argparse.Namespace, ctx: AppContext) -> int:
     entry = ctx.accounts.get(args.account) if args.account else ctx.accounts.default
     if entry is None:
-        raise FedideskError("No account is signed in. Run `fedidesk login SERVER` first.")
+        raise FedideskError(_("No account is signed in. Run `fedidesk login SERVER` first."))
     found = await hashtag_suggestions(ctx.accounts.api(entry.handle))
     if args.json:
         print(json.dumps([asdict(s) for s in found], indent=2, ensure_ascii=False))

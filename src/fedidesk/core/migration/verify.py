@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fedidesk.core.api import MastodonApi
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.migration.atomic import atomic_write_json, atomic_write_text
 from fedidesk.core.migration.importjournal import SERVER_IMPORT, ImportJournal, JobRow
 from fedidesk.core.migration.plan import CATEGORIES, build_plan
@@ -24,9 +25,9 @@ from fedidesk.core.migration.source import read_source
 REPORT_JSON = "import-report.json"
 REPORT_TEXT = "import-report.txt"
 ARRIVED, MISSING, UNRESOLVABLE, DEFERRED = "arrived", "missing", "unresolvable", "deferred"
-LABELS = {"follows": "Follows", "tags": "Followed hashtags", "mutes": "Mutes",
-          "blocks": "Blocks", "domain_blocks": "Blocked domains", "lists": "List members",
-          "bookmarks": "Bookmarks", "filters": "Filters"}
+LABELS = {"follows": N_("Follows"), "tags": N_("Followed hashtags"), "mutes": N_("Mutes"),
+          "blocks": N_("Blocks"), "domain_blocks": N_("Blocked domains"),
+          "lists": N_("List members"), "bookmarks": N_("Bookmarks"), "filters": N_("Filters")}
 
 
 @dataclass(frozen=True)
@@ -60,23 +61,24 @@ class Report:
                 "items": [asdict(i) for i in self.items]}
 
     def to_text(self) -> str:
-        lines = [f"Import report for {self.account}", f"Export: {self.source}",
-                 f"Checked: {self.created_at}", ""]
+        lines = [_("Import report for {account}").format(account=self.account),
+                 _("Export: {source}").format(source=self.source),
+                 _("Checked: {time}").format(time=self.created_at), ""]
         for category, tally in self.counts().items():
             parts = ", ".join(f"{n} {status}" for status, n in sorted(tally.items()))
-            lines.append(f"{LABELS[category]}: {parts}")
+            lines.append(f"{_(LABELS[category])}: {parts}")
         not_there = [i for i in self.items if i.status != ARRIVED]
         if not_there:
-            lines += ["", "Not there yet:"]
+            lines += ["", _("Not there yet:")]
             for i in not_there:
-                lines.append(f"- [{LABELS[i.category]}] {i.item.replace(chr(9), ' → ')}: "
+                lines.append(f"- [{_(LABELS[i.category])}] {i.item.replace(chr(9), ' → ')}: "
                              f"{i.status}" + (f" ({i.reason})" if i.reason else ""))
                 if i.advice:
-                    lines.append(f"    What to do: {i.advice}")
+                    lines.append("    " + _("What to do: {advice}").format(advice=i.advice))
         else:
-            lines += ["", "Everything in the export is on the new account."]
+            lines += ["", _("Everything in the export is on the new account.")]
         if self.problems:
-            lines += ["", "Rows that could not be read:", *(f"- {p}" for p in self.problems)]
+            lines += ["", _("Rows that could not be read:"), *(f"- {p}" for p in self.problems)]
         return "\n".join(lines) + "\n"
 
     def save(self, folder: str | Path) -> tuple[Path, Path]:
