@@ -1,0 +1,3 @@
+#!/bin/sh
+# Flatpak launcher: /app/bin/fedidesk.
+exec python3 -m fedidesk "$@"

@@ -1,0 +1,1 @@
+"""Tests of the packaging files: desktop integration, icons, the PyInstaller spec."""
