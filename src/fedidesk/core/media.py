@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from fedidesk.core.errors import FedideskError, InsecureUrlError, NetworkError
+from fedidesk.core.i18n import N_
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 4096 * 4096
@@ -32,13 +33,13 @@ _STRIPPED_HEADERS = ("authorization", "cookie", "proxy-authorization")
 class MediaError(FedideskError):
     """An image could not be fetched or was refused."""
 
-    user_message = "An image could not be loaded."
+    user_message = N_("An image could not be loaded.")
 
 
 class MediaTooLargeError(MediaError):
     """More bytes, or more pixels, than the budget allows."""
 
-    user_message = "An image was too large to load."
+    user_message = N_("An image was too large to load.")
 
 
 def is_loopback(host: str) -> bool:

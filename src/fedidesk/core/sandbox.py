@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_
 
 log = logging.getLogger("fedidesk.sandbox")
 
@@ -47,7 +48,7 @@ class SandboxLogin:
 class SandboxUnavailable(FedideskError):
     """The sandbox extra is not installed."""
 
-    user_message = (
+    user_message = N_(
         "Practice mode needs the optional sandbox package. Install it with "
         "`pip install 'fedidesk[sandbox]'` (it is included in the development setup)."
     )

@@ -46,6 +46,7 @@ from fedidesk.core.errors import (
     ValidationError,
 )
 from fedidesk.core.http import make_client
+from fedidesk.core.i18n import N_
 from fedidesk.core.probe import Registrations
 from fedidesk.core.redact import register_secret
 
@@ -317,7 +318,7 @@ def field_messages(details: Mapping[str, object]) -> dict[str, str]:
 class SignupError(FedideskError):
     """The sign-up did not work. ``field_errors`` per form field; ``closed`` → pick a server."""
 
-    user_message = "The account could not be created."
+    user_message = N_("The account could not be created.")
 
     def __init__(self, user_message: str | None = None, *,
                  field_errors: Mapping[str, str] | None = None, closed: bool = False,
