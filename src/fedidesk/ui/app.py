@@ -31,6 +31,7 @@ from fedidesk.core.paths import resolve_paths
 from fedidesk.core.sandbox import Sandbox
 from fedidesk.core.secrets import KeyringUnavailable
 from fedidesk.ui.asynctools import ask
+from fedidesk.ui.appicon import app_icon
 from fedidesk.ui.crash import CrashHandler
 from fedidesk.ui.deck import DeckWidget
 from fedidesk.ui.deckcontroller import DeckController
@@ -53,6 +54,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName("org.fedidesk.fedidesk")
+    app.setWindowIcon(app_icon())
     if i18n.is_right_to_left():
         app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     return app
