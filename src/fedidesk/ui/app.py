@@ -30,8 +30,8 @@ from fedidesk.core.i18n import _
 from fedidesk.core.paths import resolve_paths
 from fedidesk.core.sandbox import Sandbox
 from fedidesk.core.secrets import KeyringUnavailable
-from fedidesk.ui.asynctools import ask
 from fedidesk.ui.appicon import app_icon
+from fedidesk.ui.asynctools import ask
 from fedidesk.ui.crash import CrashHandler
 from fedidesk.ui.deck import DeckWidget
 from fedidesk.ui.deckcontroller import DeckController
