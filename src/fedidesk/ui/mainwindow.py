@@ -30,6 +30,7 @@ from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.columns import ColumnKind, ColumnSpec
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import AuthExpiredError, FedideskError, NetworkError
+from fedidesk.core.i18n import _
 from fedidesk.ui.aboutdialog import AboutDialog
 from fedidesk.ui.accountpanel import AccountPanel
 from fedidesk.ui.addcolumn import AddColumnDialog
@@ -78,13 +79,13 @@ class MainWindow(QMainWindow):
 
         self.account_switcher = QComboBox()
         self.account_switcher.setObjectName("accountSwitcher")
-        self.account_switcher.setAccessibleName("Current account")
+        self.account_switcher.setAccessibleName(_("Current account"))
         self.account_switcher.setMinimumWidth(220)
         self.account_switcher.activated.connect(self._switcher_activated)
-        toolbar = QToolBar("Accounts")
+        toolbar = QToolBar(_("Accounts"))
         toolbar.setObjectName("accountsToolbar")
         toolbar.setMovable(False)
-        toolbar.addWidget(QLabel(" Account: "))
+        toolbar.addWidget(QLabel(" " + _("Account:") + " "))
         toolbar.addWidget(self.account_switcher)
         self.addToolBar(toolbar)
 
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
         self.connection_label.setObjectName("connectionLabel")
         self.statusBar().addPermanentWidget(self.connection_label)
         if not ctx.secrets.persistent:
-            warning = QLabel("Session-only: sign-ins are forgotten when fedidesk closes")
+            warning = QLabel(_("Session-only: sign-ins are forgotten when fedidesk closes"))
             warning.setObjectName("sessionOnlyLabel")
             warning.setStyleSheet("color: palette(highlight); font-weight: bold")
             self.statusBar().addWidget(warning)
@@ -123,55 +124,55 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("&New post…", self.compose, "Ctrl+N", "actionCompose"))
-        file_menu.addAction(self._action("Add &column…", self.open_add_column, "Ctrl+T",
+        file_menu = bar.addMenu(_("&File"))
+        file_menu.addAction(self._action(_("&New post…"), self.compose, "Ctrl+N", "actionCompose"))
+        file_menu.addAction(self._action(_("Add &column…"), self.open_add_column, "Ctrl+T",
                                          "actionAddColumn"))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Export deck layout…", self.export_layout, None,
+        file_menu.addAction(self._action(_("&Export deck layout…"), self.export_layout, None,
                                          "actionExportLayout"))
-        file_menu.addAction(self._action("&Import deck layout…", self.import_layout, None,
+        file_menu.addAction(self._action(_("&Import deck layout…"), self.import_layout, None,
                                          "actionImportLayout"))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Settings…", self.open_settings, "Ctrl+,",
+        file_menu.addAction(self._action(_("&Settings…"), self.open_settings, "Ctrl+,",
                                          "actionSettings"))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", self.quit_app, "Ctrl+Q", "actionQuit"))
-        self.view_menu = bar.addMenu("&View")
-        self.view_menu.addAction(self._action("&Full screen", self._toggle_full_screen, "F11",
+        file_menu.addAction(self._action(_("&Quit"), self.quit_app, "Ctrl+Q", "actionQuit"))
+        self.view_menu = bar.addMenu(_("&View"))
+        self.view_menu.addAction(self._action(_("&Full screen"), self._toggle_full_screen, "F11",
                                               "actionFullScreen"))
-        account_menu = bar.addMenu("&Account")
-        account_menu.addAction(self._action("&Add account…", self.open_login, "Ctrl+Shift+A",
+        account_menu = bar.addMenu(_("&Account"))
+        account_menu.addAction(self._action(_("&Add account…"), self.open_login, "Ctrl+Shift+A",
                                             "actionAddAccount"))
-        account_menu.addAction(self._action("Make &default", self.make_current_default, None,
+        account_menu.addAction(self._action(_("Make &default"), self.make_current_default, None,
                                             "actionMakeDefault"))
-        account_menu.addAction(self._action("&Check connection", self.check_connections, None,
+        account_menu.addAction(self._action(_("&Check connection"), self.check_connections, None,
                                             "actionCheckConnection"))
         account_menu.addSeparator()
-        account_menu.addAction(self._action("&Sign out…", self.sign_out_current, None,
+        account_menu.addAction(self._action(_("&Sign out…"), self.sign_out_current, None,
                                             "actionSignOut"))
         for key, (text, name) in {
-                "moderation": ("&Mutes, blocks and filters…", "actionModeration"),
-                "profile": ("My &profile", "actionMyProfile")}.items():
+                "moderation": (_("&Mutes, blocks and filters…"), "actionModeration"),
+                "profile": (_("My &profile"), "actionMyProfile")}.items():
             if key in self._extra_windows:
                 opener = self._extra_windows[key]
                 account_menu.addAction(self._action(
                     text, functools.partial(self._with_account, opener), None, name))
-        account_menu.addAction(self._action("&Getting started…", self.open_wizard, None,
+        account_menu.addAction(self._action(_("&Getting started…"), self.open_wizard, None,
                                             "actionWizard"))
-        account_menu.addAction(self._action("Mo&ve to another server…", self.open_migration,
+        account_menu.addAction(self._action(_("Mo&ve to another server…"), self.open_migration,
                                             None, "actionMigrate"))
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("Getting &started…", self.open_wizard, None,
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self._action(_("Getting &started…"), self.open_wizard, None,
                                          "actionWizardHelp"))
-        help_menu.addAction(self._action("&Keyboard shortcuts", self.open_shortcuts, "?",
+        help_menu.addAction(self._action(_("&Keyboard shortcuts"), self.open_shortcuts, "?",
                                          "actionShortcuts"))
         # "n" writes a new post, as in Mastodon's web UI (text fields keep their letters).
         compose_key = QShortcut(QKeySequence("N"), self)
         compose_key.activated.connect(self.compose)
-        help_menu.addAction(self._action("Open &log folder", self._open_logs, None,
+        help_menu.addAction(self._action(_("Open &log folder"), self._open_logs, None,
                                          "actionOpenLogs"))
-        help_menu.addAction(self._action("&About fedidesk", self.open_about, None,
+        help_menu.addAction(self._action(_("&About fedidesk"), self.open_about, None,
                                          "actionAbout"))
 
     # ---- accounts ----------------------------------------------------------------------
@@ -187,12 +188,12 @@ class MainWindow(QMainWindow):
         self.account_switcher.blockSignals(True)
         self.account_switcher.clear()
         for entry in accounts:
-            label = entry.handle + (" (default)" if default and entry.handle == default.handle
-                                    else "")
+            label = entry.handle + (" " + _("(default)")
+                                    if default and entry.handle == default.handle else "")
             if entry.needs_sign_in:
-                label += " — sign in again"
+                label += " " + _("— sign in again")
             self.account_switcher.addItem(label, entry.handle)
-        self.account_switcher.addItem("Add account…", ADD_ACCOUNT)
+        self.account_switcher.addItem(_("Add account…"), ADD_ACCOUNT)
         index = self.account_switcher.findData(keep) if keep else 0
         self.account_switcher.setCurrentIndex(max(0, index))
         self.account_switcher.blockSignals(False)
@@ -221,7 +222,7 @@ class MainWindow(QMainWindow):
         if handle:
             opener(handle)
         else:
-            self.statusBar().showMessage("Sign in to an account first.", 5000)
+            self.statusBar().showMessage(_("Sign in to an account first."), 5000)
 
     # ---- deck --------------------------------------------------------------------------
     def ensure_starter_columns(self, handle: str) -> None:
@@ -255,9 +256,9 @@ class MainWindow(QMainWindow):
     def export_layout(self) -> QFileDialog | None:
         if self.deck is None:
             return None
-        dialog = QFileDialog(self, "Export deck layout")
+        dialog = QFileDialog(self, _("Export deck layout"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("Deck layouts (*.json)")
+        dialog.setNameFilter(_("Deck layouts (*.json)"))
         dialog.setDefaultSuffix("json")
         dialog.selectFile("fedidesk-layout.json")
         dialog.fileSelected.connect(lambda path: self._export_to(Path(path)))
@@ -269,16 +270,17 @@ class MainWindow(QMainWindow):
         try:
             self.deck.export_layout(path)
         except OSError as exc:
-            show_error(self, "Export failed", f"Could not write {path}.", str(exc))
+            show_error(self, _("Export failed"), _("Could not write {path}.").format(path=path),
+                       str(exc))
             return
-        self.statusBar().showMessage(f"Deck layout saved to {path}", 5000)
+        self.statusBar().showMessage(_("Deck layout saved to {path}").format(path=path), 5000)
 
     def import_layout(self) -> QFileDialog | None:
         if self.deck is None:
             return None
-        dialog = QFileDialog(self, "Import deck layout")
+        dialog = QFileDialog(self, _("Import deck layout"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilter("Deck layouts (*.json)")
+        dialog.setNameFilter(_("Deck layouts (*.json)"))
         dialog.fileSelected.connect(lambda path: self._import_from(Path(path)))
         dialog.open()
         return dialog
@@ -289,11 +291,11 @@ class MainWindow(QMainWindow):
         try:
             warnings = self.deck.import_layout(path, known)
         except (FedideskError, OSError) as exc:
-            show_error(self, "Import failed", error_text(exc))
+            show_error(self, _("Import failed"), error_text(exc))
             return
         self._show_current()
         if warnings:
-            show_error(self, "Some columns were skipped", "\n".join(warnings))
+            show_error(self, _("Some columns were skipped"), "\n".join(warnings))
 
     def open_wizard(self) -> OnboardingWizard:
         """The onboarding wizard; its last step adds the proposed columns to the deck."""
@@ -342,7 +344,7 @@ class MainWindow(QMainWindow):
         self._show_current()
         self._update_connection_label()
         self.ensure_starter_columns(entry.handle)
-        self.statusBar().showMessage(f"Signed in as {entry.handle}", 5000)
+        self.statusBar().showMessage(_("Signed in as {handle}").format(handle=entry.handle), 5000)
         self.accountsChanged.emit()
 
     def make_current_default(self) -> None:
@@ -362,11 +364,11 @@ class MainWindow(QMainWindow):
 
     async def _sign_out(self, handle: str) -> None:
         answer = await ask(
-            self, "Sign out", f"Sign out {handle}?",
+            self, _("Sign out"), _("Sign out {handle}?").format(handle=handle),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
-            informative="fedidesk revokes its access at the server and forgets the sign-in "
-                        "on this computer. Your other accounts stay signed in.")
+            informative=_("fedidesk revokes its access at the server and forgets the sign-in "
+                          "on this computer. Your other accounts stay signed in."))
         if answer != QMessageBox.StandardButton.Yes:
             return
         if self.deck is not None:
@@ -378,12 +380,13 @@ class MainWindow(QMainWindow):
         self.refresh_accounts()
         self.accountsChanged.emit()
         if result.revoked:
-            self.statusBar().showMessage(f"Signed out {handle}", 5000)
+            self.statusBar().showMessage(_("Signed out {handle}").format(handle=handle), 5000)
         else:
-            show_error(self, "Signed out on this computer only",
-                       f"{handle} was removed from fedidesk, but the server could not be told "
-                       "to revoke access. You can revoke 'fedidesk' in your server's settings "
-                       "under Account → Authorized apps.", result.problem)
+            show_error(self, _("Signed out on this computer only"),
+                       _("{handle} was removed from fedidesk, but the server could not be told "
+                         "to revoke access. You can revoke 'fedidesk' in your server's settings "
+                         "under Account → Authorized apps.").format(handle=handle),
+                       result.problem)
 
     # ---- connection state --------------------------------------------------------------
     def check_connections(self) -> None:
@@ -415,14 +418,14 @@ class MainWindow(QMainWindow):
     def _update_connection_label(self) -> None:
         handle = self.current_handle
         if handle is None:
-            self.connection_label.setText("Not signed in")
+            self.connection_label.setText(_("Not signed in"))
             return
         state = self.connection.get(handle, "")
         text = {
-            "online": f"Connected · {handle}",
-            "offline": f"Offline · {handle} — retrying",
-            "signed-out": f"Signed out · {handle} — sign in again",
-        }.get(state, f"Connecting · {handle}")
+            "online": _("Connected · {handle}"),
+            "offline": _("Offline · {handle} — retrying"),
+            "signed-out": _("Signed out · {handle} — sign in again"),
+        }.get(state, _("Connecting · {handle}")).format(handle=handle)
         self.connection_label.setText(text)
         self.connection_label.setAccessibleName(text)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QLocale, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from fedidesk.core.entities import MediaAttachment, Status
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.html import is_web_url
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.media import MediaFetcher
 from fedidesk.ui import links
 from fedidesk.ui.asynctools import spawn
@@ -36,7 +37,7 @@ from fedidesk.ui.images import blurhash_image, decode_image
 log = logging.getLogger("fedidesk.ui.mediaviewer")
 
 PLAYABLE = frozenset({"video", "gifv", "audio"})
-NO_DESCRIPTION = "No description"
+NO_DESCRIPTION = N_("No description")
 DEFAULT_PLACEHOLDER = QSize(640, 400)
 
 
@@ -92,13 +93,13 @@ class MediaViewer(QWidget):
         self._failed: set[str] = set()
         self._pending: set[str] = set()
         self._shown: QPixmap | None = None
-        self.setWindowTitle(f"Media from @{self.status.account.acct}")
+        self.setWindowTitle(_("Media from @{acct}").format(acct=self.status.account.acct))
         self.resize(900, 700)
         self._build()
         if self.media:
             self.show_index(max(0, min(index, len(self.media) - 1)))
         else:
-            self.image.setText("This post has no media.")
+            self.image.setText(_("This post has no media."))
 
     # ---- widgets -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -112,7 +113,7 @@ class MediaViewer(QWidget):
         self.area.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        self.open_button = QPushButton("Open in browser")
+        self.open_button = QPushButton(_("Open in browser"))
         self.open_button.setObjectName("openInBrowser")
         self.open_button.clicked.connect(self.open_in_browser)
 
@@ -122,13 +123,13 @@ class MediaViewer(QWidget):
         self.alt.setWordWrap(True)
         self.alt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.previous_button = QPushButton("◀ Previous")
+        self.previous_button = QPushButton(_("◀ Previous"))
         self.previous_button.clicked.connect(self.previous)
-        self.next_button = QPushButton("Next ▶")
+        self.next_button = QPushButton(_("Next ▶"))
         self.next_button.clicked.connect(self.next)
-        self.zoom_button = QPushButton("Actual size (1:1)")
+        self.zoom_button = QPushButton(_("Actual size (1:1)"))
         self.zoom_button.setObjectName("zoomButton")
-        self.zoom_button.setToolTip("Toggle fit to window / actual size (F)")
+        self.zoom_button.setToolTip(_("Toggle fit to window / actual size (F)"))
         self.zoom_button.clicked.connect(self.toggle_zoom)
         self.counter = QLabel()
         self.counter.setObjectName("mediaCounter")
@@ -163,12 +164,14 @@ class MediaViewer(QWidget):
         changed = index != self.index
         self.index = index
         media = self.media[index]
-        self.counter.setText(f"{index + 1} / {len(self.media)}")
+        # TRANSLATORS: which attachment of how many is shown ("2 / 4").
+        self.counter.setText(_("{index} / {count}").format(
+            index=QLocale().toString(index + 1), count=QLocale().toString(len(self.media))))
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(self.media) - 1)
         description = (media.description or "").strip()
-        self.alt.setText(description or NO_DESCRIPTION)
-        self.alt.setAccessibleDescription(description or NO_DESCRIPTION)
+        self.alt.setText(description or _(NO_DESCRIPTION))
+        self.alt.setAccessibleDescription(description or _(NO_DESCRIPTION))
         playable = media.type in PLAYABLE
         self.open_button.setVisible(playable or media.type == "unknown")
         self.open_button.setEnabled(external_url(media) is not None)
@@ -176,9 +179,11 @@ class MediaViewer(QWidget):
         if playable:
             self._shown = None
             self.image.setPixmap(QPixmap())
-            kind = {"gifv": "animated GIF"}.get(media.type, media.type)
-            self.image.setText(f"This {kind} cannot be played here.\n"
-                               "Use “Open in browser” to watch or listen to it.")
+            cannot = {"gifv": _("This animated GIF cannot be played here."),
+                      "audio": _("This audio cannot be played here.")}.get(
+                media.type, _("This video cannot be played here."))
+            self.image.setText(cannot + "\n"
+                               + _("Use “Open in browser” to watch or listen to it."))
         else:
             self._show_image(index, media)
         if changed:
@@ -193,7 +198,7 @@ class MediaViewer(QWidget):
     def toggle_zoom(self) -> None:
         """Switch between fit-to-window and actual size (1:1)."""
         self.fit = not self.fit
-        self.zoom_button.setText("Actual size (1:1)" if self.fit else "Fit to window")
+        self.zoom_button.setText(_("Actual size (1:1)") if self.fit else _("Fit to window"))
         self._render()
 
     def open_in_browser(self) -> bool:
@@ -213,7 +218,7 @@ class MediaViewer(QWidget):
         if not url or url in self._failed:
             self._shown = None
             self.image.setPixmap(QPixmap())
-            self.image.setText("This image could not be loaded.")
+            self.image.setText(_("This image could not be loaded."))
             return
         size = original_size(media)
         self._shown = QPixmap.fromImage(blurhash_image(media.blurhash or "", size.width(),

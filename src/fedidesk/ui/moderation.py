@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -45,18 +45,21 @@ from PySide6.QtWidgets import (
 from fedidesk.core.api import PAGING_KEYS, MastodonApi, Page, Paging
 from fedidesk.core.entities import Account, Filter
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import N_, _
 from fedidesk.ui.asynctools import ask, run_dialog
 from fedidesk.ui.threadview import MessageBar, TaskGroup
 
 T = TypeVar("T")
 
 CONTEXTS: tuple[tuple[str, str], ...] = (
-    ("home", "Home and lists"), ("notifications", "Notifications"),
-    ("public", "Public timelines"), ("thread", "Conversations"), ("account", "Profiles"),
+    ("home", N_("Home and lists")), ("notifications", N_("Notifications")),
+    ("public", N_("Public timelines")), ("thread", N_("Conversations")),
+    ("account", N_("Profiles")),
 )
 EXPIRIES: tuple[tuple[str, int | None], ...] = (
-    ("Never", None), ("30 minutes", 1800), ("1 hour", 3600), ("6 hours", 6 * 3600),
-    ("12 hours", 12 * 3600), ("1 day", 86400), ("1 week", 7 * 86400),
+    (N_("Never"), None), (N_("30 minutes"), 1800), (N_("1 hour"), 3600),
+    (N_("6 hours"), 6 * 3600), (N_("12 hours"), 12 * 3600), (N_("1 day"), 86400),
+    (N_("1 week"), 7 * 86400),
 )
 _KEEP = -1  # the expiry combo's "keep the current expiry" entry when editing
 
@@ -66,14 +69,33 @@ def is_hashtag_filter(flt: Filter) -> bool:
     return bool(flt.keywords) and all(k.keyword.startswith("#") for k in flt.keywords)
 
 
+def _local_time(when: datetime, pattern: str) -> str:
+    """``when`` in local time, written with the Qt date/time ``pattern`` in the user's locale."""
+    local = when.astimezone()
+    return QLocale().toString(QDateTime(QDate(local.year, local.month, local.day),
+                                        QTime(local.hour, local.minute)), pattern)
+
+
+def _until(when: datetime, *, year: bool = False) -> str:
+    """"until 12 Mar 2024 14:00" (the year only with ``year``)."""
+    # TRANSLATORS: Qt date/time patterns for a filter's expiry ("12 Mar 2024 14:00"): dd = day,
+    # MMM = short month name, yyyy = year, HH:mm = time. Reorder for your language.
+    pattern = _("dd MMM yyyy HH:mm") if year else _("dd MMM HH:mm")
+    # TRANSLATORS: when a filter stops applying; {when} is a date and time.
+    return _("until {when}").format(when=_local_time(when, pattern))
+
+
 def describe_filter(flt: Filter, now: datetime | None = None) -> str:
     """One line about a filter: keywords, where it applies, what it does, expiry."""
     names = dict(CONTEXTS)
-    words = ", ".join(k.keyword for k in flt.keywords) or "no keywords"
-    where = ", ".join(names.get(c, c) for c in flt.context) or "nowhere"
-    action = "hidden" if flt.filter_action == "hide" else "shown with a warning"
-    expiry = f" · until {flt.expires_at.astimezone():%d %b %Y %H:%M}" if flt.expires_at else ""
-    return f"{words} — {action} in {where}{expiry}"
+    words = ", ".join(k.keyword for k in flt.keywords) or _("no keywords")
+    where = ", ".join(_(names[c]) if c in names else c for c in flt.context) or _("nowhere")
+    # TRANSLATORS: what a filter does with matching posts ("hidden in Home and lists").
+    action = _("hidden") if flt.filter_action == "hide" else _("shown with a warning")
+    expiry = " · " + _until(flt.expires_at, year=True) if flt.expires_at else ""
+    # TRANSLATORS: {action} is "hidden" or "shown with a warning", {contexts} where it applies.
+    return _("{keywords} — {action} in {contexts}").format(
+        keywords=words, action=action, contexts=where) + expiry
 
 
 # --- filter editing ---------------------------------------------------------------------
@@ -123,42 +145,42 @@ class FilterDialog(QDialog):
 
     def __init__(self, existing: Filter | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Edit filter" if existing else "New filter")
+        self.setWindowTitle(_("Edit filter") if existing else _("New filter"))
         self.resize(520, 520)
         self.title = QLineEdit(existing.title if existing else "", self)
-        self.title.setAccessibleName("Filter title")
-        self.title.setPlaceholderText("e.g. Spoilers")
+        self.title.setAccessibleName(_("Filter title"))
+        self.title.setPlaceholderText(_("e.g. Spoilers"))
         self.keywords = QTableWidget(0, 2, self)
-        self.keywords.setAccessibleName("Keywords")
-        self.keywords.setHorizontalHeaderLabels(["Keyword or phrase", "Whole word"])
+        self.keywords.setAccessibleName(_("Keywords"))
+        self.keywords.setHorizontalHeaderLabels([_("Keyword or phrase"), _("Whole word")])
         header = self.keywords.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.keywords.verticalHeader().hide()
         for keyword in existing.keywords if existing else ():
             self.add_keyword(keyword.keyword, keyword.whole_word)
-        add = QPushButton("Add keyword", self)
-        add.setAccessibleName("Add keyword")
+        add = QPushButton(_("Add keyword"), self)
+        add.setAccessibleName(_("Add keyword"))
         add.clicked.connect(lambda: self.add_keyword("", True, edit=True))
-        remove = QPushButton("Remove keyword", self)
-        remove.setAccessibleName("Remove the selected keyword")
+        remove = QPushButton(_("Remove keyword"), self)
+        remove.setAccessibleName(_("Remove the selected keyword"))
         remove.clicked.connect(lambda: self.keywords.removeRow(self.keywords.currentRow()))
 
         self.contexts: dict[str, QCheckBox] = {}
-        where = QGroupBox("Filter in", self)
+        where = QGroupBox(_("Filter in"), self)
         where_layout = QVBoxLayout(where)
         for value, label in CONTEXTS:
-            box = QCheckBox(label, where)
-            box.setAccessibleName(f"Filter in {label}")
+            box = QCheckBox(_(label), where)
+            box.setAccessibleName(_("Filter in {context}").format(context=_(label)))
             box.setChecked(value in existing.context if existing else value != "account")
             self.contexts[value] = box
             where_layout.addWidget(box)
 
-        what = QGroupBox("When a post matches", self)
-        self.warn = QRadioButton("Hide behind a warning that names the filter", what)
-        self.warn.setAccessibleName("Hide behind a warning")
-        self.hide_completely = QRadioButton("Hide completely", what)
-        self.hide_completely.setAccessibleName("Hide completely")
+        what = QGroupBox(_("When a post matches"), self)
+        self.warn = QRadioButton(_("Hide behind a warning that names the filter"), what)
+        self.warn.setAccessibleName(_("Hide behind a warning"))
+        self.hide_completely = QRadioButton(_("Hide completely"), what)
+        self.hide_completely.setAccessibleName(_("Hide completely"))
         group = QButtonGroup(self)
         group.addButton(self.warn)
         group.addButton(self.hide_completely)
@@ -169,13 +191,13 @@ class FilterDialog(QDialog):
         what_layout.addWidget(self.hide_completely)
 
         self.expiry = QComboBox(self)
-        self.expiry.setAccessibleName("Filter expires after")
+        self.expiry.setAccessibleName(_("Filter expires after"))
         if existing is not None:
-            current = (f"Keep (until {existing.expires_at.astimezone():%d %b %H:%M})"
-                       if existing.expires_at else "Keep (never)")
+            current = (_("Keep ({until})").format(until=_until(existing.expires_at))
+                       if existing.expires_at else _("Keep (never)"))
             self.expiry.addItem(current, _KEEP)
         for label, seconds in EXPIRIES:
-            self.expiry.addItem(label, seconds)
+            self.expiry.addItem(_(label), seconds)
 
         self.error = QLabel("", self)
         self.error.setStyleSheet("color: #b3261e;")
@@ -185,8 +207,8 @@ class FilterDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow("Title:", self.title)
-        form.addRow("Expires:", self.expiry)
+        form.addRow(_("Title:"), self.title)
+        form.addRow(_("Expires:"), self.expiry)
         keyword_buttons = QHBoxLayout()
         keyword_buttons.addWidget(add)
         keyword_buttons.addWidget(remove)
@@ -210,7 +232,7 @@ class FilterDialog(QDialog):
         check = QTableWidgetItem()
         check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
         check.setCheckState(Qt.CheckState.Checked if whole_word else Qt.CheckState.Unchecked)
-        check.setData(Qt.ItemDataRole.AccessibleTextRole, "Whole word")
+        check.setData(Qt.ItemDataRole.AccessibleTextRole, _("Whole word"))
         self.keywords.setItem(row, 1, check)
         if edit:
             self.keywords.setCurrentCell(row, 0)
@@ -231,9 +253,9 @@ class FilterDialog(QDialog):
 
     def _accept(self) -> None:
         draft = self.draft()
-        problem = ("Give the filter a title." if not draft.title else
-                   "Add at least one keyword." if not draft.keywords else
-                   "Choose at least one place to filter in." if not draft.context else "")
+        problem = (_("Give the filter a title.") if not draft.title else
+                   _("Add at least one keyword.") if not draft.keywords else
+                   _("Choose at least one place to filter in.") if not draft.context else "")
         self.error.setText(problem)
         if not problem:
             self.accept()
@@ -248,9 +270,11 @@ class _ListPage(QWidget, Generic[T]):
     def __init__(self, window: ModerationWindow, *, empty: str, undo_label: str,
                  fetch: Callable[[dict[str, str]], Awaitable[Page[T]]],
                  undo: Callable[[T], Awaitable[object]], describe: Callable[[T], str],
-                 confirm: Callable[[T], str], extra: Sequence[QWidget] = ()) -> None:
+                 confirm: Callable[[T], str], failure: str,
+                 extra: Sequence[QWidget] = ()) -> None:
         super().__init__(window)
         self.window_ = window
+        self.failure = failure  # shown when undoing fails; ``{reason}`` is the server's word
         self.fetch, self.undo_call, self.describe, self.confirm = fetch, undo, describe, confirm
         self.items: list[T] = []
         self.next: dict[str, str] | None = None
@@ -264,11 +288,11 @@ class _ListPage(QWidget, Generic[T]):
         self.undo_button = QPushButton(undo_label, self)
         self.undo_button.setAccessibleName(undo_label)
         self.undo_button.clicked.connect(lambda: self.window_.jobs.spawn(self.undo_selected()))
-        self.more_button = QPushButton("Load more", self)
-        self.more_button.setAccessibleName("Load more")
+        self.more_button = QPushButton(_("Load more"), self)
+        self.more_button.setAccessibleName(_("Load more"))
         self.more_button.clicked.connect(lambda: self.window_.jobs.spawn(self.load(more=True)))
-        self.refresh_button = QPushButton("Refresh", self)
-        self.refresh_button.setAccessibleName("Refresh")
+        self.refresh_button = QPushButton(_("Refresh"), self)
+        self.refresh_button.setAccessibleName(_("Refresh"))
         self.refresh_button.clicked.connect(lambda: self.window_.jobs.spawn(self.load()))
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         buttons = QHBoxLayout()
@@ -299,7 +323,8 @@ class _ListPage(QWidget, Generic[T]):
         try:
             page = await self.fetch(self.next or {} if more else {})
         except FedideskError as exc:
-            self.window_.fail(f"Could not load the list. {exc.user_message}")
+            self.window_.fail(_("Could not load the list. {reason}").format(
+                reason=exc.user_message))
             return
         if not more:
             self.items.clear()
@@ -323,8 +348,7 @@ class _ListPage(QWidget, Generic[T]):
         try:
             await self.undo_call(entry)
         except FedideskError as exc:
-            self.window_.fail(f"Could not {self.undo_button.text().lower()}. "
-                              f"{exc.user_message}")
+            self.window_.fail(self.failure.format(reason=exc.user_message))
             return False
         row = self.items.index(entry)
         del self.items[row]
@@ -367,37 +391,45 @@ class ModerationWindow(QWidget):
         self.open_profile = open_profile
         self.filters: list[Filter] = []
         self.jobs = TaskGroup(self)
-        self.setWindowTitle("Mutes, blocks and filters")
+        self.setWindowTitle(_("Mutes, blocks and filters"))
         self.setObjectName("moderationWindow")
-        self.setAccessibleName("Mutes, blocks and filters")
+        self.setAccessibleName(_("Mutes, blocks and filters"))
         self.resize(640, 520)
         self.message = MessageBar(self)
         self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Mutes, blocks and filters")
+        self.tabs.setAccessibleName(_("Mutes, blocks and filters"))
 
         self.mutes = self._account_page(
-            "Nobody is muted. Muted people's posts are hidden from you; they aren't told.",
-            "Unmute", lambda p: api.mutes(**_paging(p)), lambda a: api.unmute(a.id),
-            lambda a: f"Unmute @{a.acct}? Their posts will show up again.")
+            _("Nobody is muted. Muted people's posts are hidden from you; they aren't told."),
+            # TRANSLATORS: button: stop muting the selected account.
+            _("Unmute"), lambda p: api.mutes(**_paging(p)), lambda a: api.unmute(a.id),
+            lambda a: _("Unmute @{acct}? Their posts will show up again.").format(acct=a.acct),
+            _("Could not unmute. {reason}"))
         self.blocks = self._account_page(
-            "Nobody is blocked.", "Unblock", lambda p: api.blocks(**_paging(p)),
-            lambda a: api.unblock(a.id), lambda a: f"Unblock @{a.acct}?")
+            # TRANSLATORS: "Unblock" is a button: stop blocking the selected account.
+            _("Nobody is blocked."), _("Unblock"), lambda p: api.blocks(**_paging(p)),
+            lambda a: api.unblock(a.id), lambda a: _("Unblock @{acct}?").format(acct=a.acct),
+            _("Could not unblock. {reason}"))
         self.domains: _ListPage[str] = _ListPage(
-            self, empty="No servers are blocked.", undo_label="Unblock domain",
+            self, empty=_("No servers are blocked."), undo_label=_("Unblock domain"),
             fetch=lambda p: api.domain_blocks(**_paging(p)), undo=api.domain_unblock,
-            describe=str, confirm=lambda d: f"Unblock {d}? You'll see posts from there again.")
+            describe=str,
+            confirm=lambda d: _("Unblock {domain}? You'll see posts from there again.").format(
+                domain=d),
+            failure=_("Could not unblock domain. {reason}"))
         self.filter_list, filters_page = self._filters_page()
         self.tag_list, tags_page = self._tags_page()
-        for page, title in ((self.mutes, "Muted accounts"), (self.blocks, "Blocked accounts"),
-                            (self.domains, "Blocked domains"), (filters_page, "Filters"),
-                            (tags_page, "Hashtag filters")):
+        for page, title in ((self.mutes, _("Muted accounts")),
+                            (self.blocks, _("Blocked accounts")),
+                            (self.domains, _("Blocked domains")), (filters_page, _("Filters")),
+                            (tags_page, _("Hashtag filters"))):
             self.tabs.addTab(page, title)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
-        heading = QLabel("Mutes, blocks and filters", self)
+        heading = QLabel(_("Mutes, blocks and filters"), self)
         heading.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        intro = QLabel("Everything you've hidden, in one place. Undo any of it at any time.",
+        intro = QLabel(_("Everything you've hidden, in one place. Undo any of it at any time."),
                        self)
         intro.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(heading)
@@ -410,12 +442,12 @@ class ModerationWindow(QWidget):
     def _account_page(self, empty: str, undo_label: str,
                       fetch: Callable[[dict[str, Any]], Awaitable[Page[Account]]],
                       undo: Callable[[Account], Awaitable[object]],
-                      confirm: Callable[[Account], str]) -> _ListPage[Account]:
-        view = QPushButton("View profile", self)
-        view.setAccessibleName("View the selected account's profile")
+                      confirm: Callable[[Account], str], failure: str) -> _ListPage[Account]:
+        view = QPushButton(_("View profile"), self)
+        view.setAccessibleName(_("View the selected account's profile"))
         page: _ListPage[Account] = _ListPage(
             self, empty=empty, undo_label=undo_label, fetch=fetch, undo=undo,
-            describe=_account_line, confirm=confirm, extra=(view,))
+            describe=_account_line, confirm=confirm, failure=failure, extra=(view,))
         view.clicked.connect(lambda: (a := page.selected()) and self.open_profile(a.id))
         page.list.itemActivated.connect(lambda _i: (a := page.selected()) and
                                         self.open_profile(a.id))
@@ -424,18 +456,18 @@ class ModerationWindow(QWidget):
     def _filters_page(self) -> tuple[QListWidget, QWidget]:
         page = QWidget(self)
         listing = QListWidget(page)
-        listing.setAccessibleName("Keyword filters")
+        listing.setAccessibleName(_("Keyword filters"))
         listing.setAlternatingRowColors(True)
         listing.setWordWrap(True)
-        new = QPushButton("New filter…", page)
-        new.setAccessibleName("New filter")
+        new = QPushButton(_("New filter…"), page)
+        new.setAccessibleName(_("New filter"))
         new.clicked.connect(lambda: self.jobs.spawn(self._edit(None)))
-        edit = QPushButton("Edit…", page)
-        edit.setAccessibleName("Edit the selected filter")
+        edit = QPushButton(_("Edit…"), page)
+        edit.setAccessibleName(_("Edit the selected filter"))
         edit.clicked.connect(lambda: self._with_selected(listing, self._edit))
         listing.itemActivated.connect(lambda _i: self._with_selected(listing, self._edit))
-        delete = QPushButton("Delete", page)
-        delete.setAccessibleName("Delete the selected filter")
+        delete = QPushButton(_("Delete"), page)
+        delete.setAccessibleName(_("Delete the selected filter"))
         delete.clicked.connect(lambda: self._with_selected(listing, self._delete))
         buttons = QHBoxLayout()
         for button in (new, edit, delete):
@@ -448,20 +480,20 @@ class ModerationWindow(QWidget):
 
     def _tags_page(self) -> tuple[QListWidget, QWidget]:
         page = QWidget(self)
-        form = QGroupBox("Mute a hashtag", page)
+        form = QGroupBox(_("Mute a hashtag"), page)
         self.tag_input = QLineEdit(form)
         self.tag_input.setPlaceholderText("#hashtag")
-        self.tag_input.setAccessibleName("Hashtag to mute")
+        self.tag_input.setAccessibleName(_("Hashtag to mute"))
         self.tag_action = QComboBox(form)
-        self.tag_action.setAccessibleName("What to do with matching posts")
-        self.tag_action.addItem("Hide completely", "hide")
-        self.tag_action.addItem("Hide behind a warning", "warn")
+        self.tag_action.setAccessibleName(_("What to do with matching posts"))
+        self.tag_action.addItem(_("Hide completely"), "hide")
+        self.tag_action.addItem(_("Hide behind a warning"), "warn")
         self.tag_expiry = QComboBox(form)
-        self.tag_expiry.setAccessibleName("Mute the hashtag for")
+        self.tag_expiry.setAccessibleName(_("Mute the hashtag for"))
         for label, seconds in EXPIRIES:
-            self.tag_expiry.addItem("Forever" if seconds is None else label, seconds)
-        mute = QPushButton("Mute hashtag", form)
-        mute.setAccessibleName("Mute hashtag")
+            self.tag_expiry.addItem(_("Forever") if seconds is None else _(label), seconds)
+        mute = QPushButton(_("Mute hashtag"), form)
+        mute.setAccessibleName(_("Mute hashtag"))
         mute.clicked.connect(lambda: self.jobs.spawn(self.mute_hashtag()))
         self.tag_input.returnPressed.connect(mute.click)
         row = QHBoxLayout(form)
@@ -470,10 +502,10 @@ class ModerationWindow(QWidget):
         row.addWidget(self.tag_expiry)
         row.addWidget(mute)
         listing = QListWidget(page)
-        listing.setAccessibleName("Muted hashtags")
+        listing.setAccessibleName(_("Muted hashtags"))
         listing.setAlternatingRowColors(True)
-        unmute = QPushButton("Unmute hashtag", page)
-        unmute.setAccessibleName("Unmute the selected hashtag")
+        unmute = QPushButton(_("Unmute hashtag"), page)
+        unmute.setAccessibleName(_("Unmute the selected hashtag"))
         unmute.clicked.connect(lambda: self._with_selected(listing, self._delete))
         buttons = QHBoxLayout()
         buttons.addWidget(unmute)
@@ -500,7 +532,7 @@ class ModerationWindow(QWidget):
         try:
             self.filters = await self.api.filters()
         except FedideskError as exc:
-            self.fail(f"Could not load your filters. {exc.user_message}")
+            self.fail(_("Could not load your filters. {reason}").format(reason=exc.user_message))
             return
         for listing, wanted in ((self.filter_list, False), (self.tag_list, True)):
             listing.clear()
@@ -509,9 +541,8 @@ class ModerationWindow(QWidget):
                     continue
                 text = (f"{flt.title}\n{describe_filter(flt)}" if not wanted else
                         f"{', '.join(k.keyword for k in flt.keywords)}  —  "
-                        f"{'hidden' if flt.filter_action == 'hide' else 'warned'}"
-                        + (f" until {flt.expires_at.astimezone():%d %b %H:%M}"
-                           if flt.expires_at else ""))
+                        + (_("hidden") if flt.filter_action == "hide" else _("warned"))
+                        + (" " + _until(flt.expires_at) if flt.expires_at else ""))
                 item = QListWidgetItem(text, listing)
                 item.setData(Qt.ItemDataRole.UserRole, flt.id)
                 item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", ": "))
@@ -541,7 +572,7 @@ class ModerationWindow(QWidget):
         try:
             saved = await save_filter(self.api, draft, existing)
         except FedideskError as exc:
-            self.fail(f"Could not save the filter. {exc.user_message}")
+            self.fail(_("Could not save the filter. {reason}").format(reason=exc.user_message))
             return None
         self.message.hide()
         await self.load_filters()
@@ -550,7 +581,8 @@ class ModerationWindow(QWidget):
 
     async def _delete(self, flt: Filter) -> None:
         yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
-        if await ask(self, "Delete filter", f"Delete the filter “{flt.title}”?",
+        if await ask(self, _("Delete filter"),
+                     _("Delete the filter “{title}”?").format(title=flt.title),
                      yes | no, no) == yes:
             await self.delete(flt)
 
@@ -559,7 +591,8 @@ class ModerationWindow(QWidget):
         try:
             await self.api.delete_filter(flt.id)
         except FedideskError as exc:
-            self.fail(f"Could not delete the filter. {exc.user_message}")
+            self.fail(_("Could not delete the filter. {reason}").format(
+                reason=exc.user_message))
             return False
         await self.load_filters()
         self.filtersChanged.emit()
@@ -569,9 +602,9 @@ class ModerationWindow(QWidget):
         """Create a hashtag filter from the quick form."""
         tag = self.tag_input.text().strip().lstrip("#")
         if not tag or any(c.isspace() for c in tag):
-            self.fail("Type one hashtag, like #spoilers.")
+            self.fail(_("Type one hashtag, like #spoilers."))
             return None
-        draft = FilterDraft(f"#{tag}", ((f"#{tag}", True),), tuple(v for v, _ in CONTEXTS),
+        draft = FilterDraft(f"#{tag}", ((f"#{tag}", True),), tuple(v for v, _label in CONTEXTS),
                             str(self.tag_action.currentData()), self.tag_expiry.currentData())
         saved = await self.save(draft)
         if saved is not None:

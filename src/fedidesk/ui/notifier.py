@@ -12,27 +12,28 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Notification
 from fedidesk.core.html import plain_text
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.settings import Settings
 
 log = logging.getLogger("fedidesk.ui.notifier")
 
 HEADLINES = {
-    "mention": "{name} mentioned you",
-    "status": "{name} posted",
-    "reblog": "{name} boosted your post",
-    "follow": "{name} followed you",
-    "follow_request": "{name} asked to follow you",
-    "favourite": "{name} favourited your post",
-    "poll": "A poll has ended",
-    "update": "{name} edited a post",
-    "quote": "{name} quoted your post",
+    "mention": N_("{name} mentioned you"),
+    "status": N_("{name} posted"),
+    "reblog": N_("{name} boosted your post"),
+    "follow": N_("{name} followed you"),
+    "follow_request": N_("{name} asked to follow you"),
+    "favourite": N_("{name} favourited your post"),
+    "poll": N_("A poll has ended"),
+    "update": N_("{name} edited a post"),
+    "quote": N_("{name} quoted your post"),
 }
 MAX_BODY = 140
 
@@ -42,8 +43,11 @@ def describe(notification: Notification) -> tuple[str, str]:
     name = notification.account.name or notification.account.acct
     others = notification.notifications_count - 1
     if others > 0:
-        name += f" and {others} other{'s' if others != 1 else ''}"
-    title = HEADLINES.get(notification.type, "{name}: " + notification.type).format(name=name)
+        name = ngettext("{name} and {n} other", "{name} and {n} others", others).format(
+            name=name, n=QLocale().toString(others))
+    headline = HEADLINES.get(notification.type)
+    title = (_(headline).format(name=name) if headline is not None
+             else f"{name}: {notification.type}")
     body = ""
     if notification.status is not None:
         status = notification.status.original

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -29,6 +29,7 @@ from fedidesk.core.api import MastodonApi
 from fedidesk.core.entities import Poll, Status
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.html import plain_text
+from fedidesk.core.i18n import _, ngettext
 from fedidesk.ui.asynctools import show_error, spawn
 
 log = logging.getLogger("fedidesk.ui.pollvote")
@@ -77,10 +78,10 @@ class PollVoteDialog(QDialog):
         self.poll: Poll = poll if poll is not None else Poll()
         self.error_box: QWidget | None = None
         self._retired: list[QWidget] = []
-        self.setWindowTitle("Poll")
+        self.setWindowTitle(_("Poll"))
         self.setMinimumWidth(380)
         self._layout = QVBoxLayout(self)
-        self.title = QLabel(f"Poll by @{self.status.account.acct}")
+        self.title = QLabel(_("Poll by @{acct}").format(acct=self.status.account.acct))
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self._layout.addWidget(self.title)
         self.question = QLabel(plain_text(self.status.content)[:500])
@@ -97,7 +98,7 @@ class PollVoteDialog(QDialog):
         self._layout.addWidget(self.summary)
         self.buttons = QDialogButtonBox()
         self.submit: QPushButton = self.buttons.addButton(
-            "Vote", QDialogButtonBox.ButtonRole.AcceptRole)
+            _("Vote"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.submit.setObjectName("voteButton")
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.buttons.accepted.connect(self.vote)
@@ -157,8 +158,11 @@ class PollVoteDialog(QDialog):
             bar = QProgressBar()
             bar.setRange(0, 100)
             bar.setValue(share)
-            bar.setFormat(f"{share}%")
-            bar.setAccessibleName(f"{option.title}: {share}%")
+            # TRANSLATORS: a poll option's share of the votes ("42%").
+            shown = _("{percent}%").format(percent=QLocale().toString(share))
+            bar.setFormat(shown)
+            bar.setAccessibleName(_("{option}: {percent}").format(option=option.title,
+                                                                 percent=shown))
             layout.addWidget(label)
             layout.addWidget(bar)
             self.bars.append(bar)
@@ -166,15 +170,18 @@ class PollVoteDialog(QDialog):
     def _summary(self) -> str:
         people = self.poll.voters_count if self.poll.voters_count is not None \
             else self.poll.votes_count
-        parts = [f"{people} {'person' if people == 1 else 'people'}"]
+        parts = [ngettext("{n} person", "{n} people", people).format(
+            n=QLocale().toString(people))]
         if poll_closed(self.poll):
-            parts.append("closed")
+            # TRANSLATORS: poll summary part: the poll takes no more votes.
+            parts.append(_("closed"))
         elif self.poll.expires_at is not None:
-            parts.append(f"closes {self.poll.expires_at.astimezone():%Y-%m-%d %H:%M}")
+            when = f"{self.poll.expires_at.astimezone():%Y-%m-%d %H:%M}"
+            parts.append(_("closes {when}").format(when=when))
         if self.poll.voted:
-            parts.append("you voted")
+            parts.append(_("you voted"))
         if self.poll.multiple and not self.results_only:
-            parts.append("choose one or more")
+            parts.append(_("choose one or more"))
         return " · ".join(parts)
 
     def selected(self) -> list[int]:
@@ -198,8 +205,8 @@ class PollVoteDialog(QDialog):
             poll = await self.api.vote(self.poll.id, choices)
         except FedideskError as exc:
             log.info("Vote on poll %s failed: %s", self.poll.id, exc)
-            text = f"Your vote was not counted: {exc.user_message}"
-            self.error_box = show_error(self, "Poll", text)
+            text = _("Your vote was not counted: {reason}").format(reason=exc.user_message)
+            self.error_box = show_error(self, _("Poll"), text)
             self._update_submit()
             self.failed.emit(text)
             return

@@ -334,7 +334,7 @@ class PostDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(QRectF(lay.gap_rect), RADIUS, RADIUS)
         painter.setPen(link)
         painter.drawText(lay.gap_rect, Qt.AlignmentFlag.AlignCenter,
-                         "Loading…" if loading else "Load missing posts")
+                         lay.gap_loading_text if loading else lay.gap_text)
 
     def _paint_post(self, painter: QPainter, lay: PostLayout, palette: QPalette,
                     text: QColor, muted: QColor) -> None:
@@ -464,13 +464,13 @@ class PostDelegate(QStyledItemDelegate):
                 painter.drawRoundedRect(QRectF(badge), 4, 4)
                 painter.setFont(self._small_font(bold=True))
                 painter.setPen(QColor(255, 255, 255))
-                painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "ALT")
+                painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, lay.alt_text)
         if lay.media_hidden and lay.media:
             area = lay.media[0].rect.united(lay.media[-1].rect)
             painter.setFont(self._small_font(bold=True))
             painter.setPen(QColor(255, 255, 255))
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter,
-                             "Sensitive content — click to show")
+                             lay.sensitive_text)
 
     def _paint_extras(self, painter: QPainter, lay: PostLayout, palette: QPalette,
                       text: QColor, muted: QColor, highlight: QColor) -> None:
@@ -491,7 +491,7 @@ class PostDelegate(QStyledItemDelegate):
             painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              ("✓ " if bar.own else "") + bar.label)
             painter.drawText(inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             f"{round(bar.share * 100)}%")
+                             bar.share_text)
         for box in (lay.card_rect, lay.quote_rect):
             if box is not None:
                 painter.setPen(border)

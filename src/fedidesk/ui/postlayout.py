@@ -12,12 +12,14 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
+from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QTextOption
 
 from fedidesk.core.entities import Account, MediaAttachment, Poll, PreviewCard, Status
 from fedidesk.core.html import SafeContent, plain_text
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.ui.postdocument import EmojiImages, PostDocument
+from fedidesk.ui.reltime import widest_short_age
 from fedidesk.ui.timelineroles import Role
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,12 +33,14 @@ RADIUS = 8
 ACTION_H = 30
 MEDIA_MAX_H = 340
 ACTIONS = ("reply", "boost", "favourite", "bookmark", "more")
+#: A notification row's header; ``{name}`` is who did it (translated when the row is laid out).
 NOTIFICATION_TEXT = {
-    "favourite": "favourited your post", "reblog": "boosted your post",
-    "follow": "followed you", "follow_request": "requested to follow you",
-    "mention": "mentioned you", "poll": "A poll has ended", "status": "posted",
-    "update": "edited a post", "quote": "quoted your post",
-    "admin.sign_up": "signed up", "admin.report": "filed a report",
+    "favourite": N_("{name} favourited your post"), "reblog": N_("{name} boosted your post"),
+    "follow": N_("{name} followed you"), "follow_request": N_("{name} requested to follow you"),
+    "mention": N_("{name} mentioned you"), "poll": N_("A poll has ended"),
+    "status": N_("{name} posted"), "update": N_("{name} edited a post"),
+    "quote": N_("{name} quoted your post"), "admin.sign_up": N_("{name} signed up"),
+    "admin.report": N_("{name} filed a report"),
 }
 
 
@@ -88,6 +92,7 @@ class PollBar:
     label: str
     share: float
     own: bool
+    share_text: str = ""
 
 
 @dataclass
@@ -135,6 +140,11 @@ class PostLayout:
     quote_pos: QPointF = field(default_factory=QPointF)
     actions: list[ActionButton] = field(default_factory=list)
     gap_rect: QRect | None = None
+    # Painted texts, translated once per layout build (not per paint).
+    gap_text: str = ""
+    gap_loading_text: str = ""
+    sensitive_text: str = ""
+    alt_text: str = ""
 
 
 def avatar_color(account_id: str) -> QColor:
@@ -146,11 +156,15 @@ def avatar_color(account_id: str) -> QColor:
 def _count(n: int) -> str:
     if n <= 0:
         return ""
+    locale = QLocale()
     if n < 1000:
-        return str(n)
-    if n < 1_000_000:
-        return f"{n / 1000:.1f}K".replace(".0K", "K")
-    return f"{n / 1_000_000:.1f}M".replace(".0M", "M")
+        return locale.toString(n)
+    big = n >= 1_000_000
+    rounded = f"{n / (1_000_000 if big else 1000):.1f}"
+    number = (locale.toString(int(float(rounded))) if rounded.endswith(".0")
+              else locale.toString(float(rounded), "f", 1))
+    # TRANSLATORS: compact counts on a post's action bar: {n} thousand ("1.2K"), million ("3M").
+    return (_("{n}M") if big else _("{n}K")).format(n=number)
 
 
 def _line(fonts: QFont, text: str, x: int, y: int, width: int, *, muted: bool = False) -> Text:
@@ -195,7 +209,8 @@ def build_layout(index: Index, width: int, fonts: Fonts, images: EmojiImages) ->
     fm = QFontMetrics(fonts.base)
     if kind == "gap":
         height = fm.height() + 2 * PAD_Y + 8
-        return PostLayout(height, kind, gap_rect=QRect(PAD_X, 6, width - 2 * PAD_X, height - 12))
+        return PostLayout(height, kind, gap_rect=QRect(PAD_X, 6, width - 2 * PAD_X, height - 12),
+                          gap_text=_("Load missing posts"), gap_loading_text=_("Loading…"))
     lay = PostLayout(0, kind)
     small_h = QFontMetrics(fonts.small).height()
     text_x = PAD_X + AVATAR + GUTTER
@@ -208,18 +223,20 @@ def build_layout(index: Index, width: int, fonts: Fonts, images: EmojiImages) ->
     note_account: Account | None = index.data(Role.NotificationAccountRole)
     header = ""
     if note_type and note_account is not None:
-        what = NOTIFICATION_TEXT.get(note_type, note_type.replace("_", " "))
         row = index.data(Role.ItemRole)
         entity = getattr(row, "entity", None)
         others = int(getattr(entity, "notifications_count", 1) or 1) - 1
         who = note_account.name
         if others > 0:  # a grouped notification (Mastodon 4.3+)
-            who += f" and {others} other{'s' if others != 1 else ''}"
-        header = what if note_type == "poll" else f"{who} {what}"
+            who = ngettext("{name} and {n} other", "{name} and {n} others", others).format(
+                name=who, n=QLocale().toString(others))
+        template = NOTIFICATION_TEXT.get(note_type)
+        header = (_(template).format(name=who) if template is not None
+                  else f"{who} {note_type.replace('_', ' ')}")
         lay.header_icon = {"favourite": "favourite", "reblog": "boost", "follow": "follow",
                            "mention": "reply"}.get(note_type, "bell")
     elif booster is not None:
-        header = f"{booster.name} boosted"
+        header = _("{name} boosted").format(name=booster.name)
         lay.header_icon = "boost"
     if header:
         lay.header_icon_rect = QRect(text_x - small_h - 6, y, small_h, small_h)
@@ -241,8 +258,8 @@ def build_layout(index: Index, width: int, fonts: Fonts, images: EmojiImages) ->
                       edited=bool(index.data(Role.EditedRole)))
     reply = str(index.data(Role.ReplyToRole) or "")
     if reply:
-        lay.texts.append(_line(fonts.small, f"↩ Replying to {reply}", text_x, y, text_w,
-                               muted=True))
+        lay.texts.append(_line(fonts.small, _("↩ Replying to {account}").format(account=reply),
+                               text_x, y, text_w, muted=True))
         y += small_h + 2
     y += 4
 
@@ -251,9 +268,9 @@ def build_layout(index: Index, width: int, fonts: Fonts, images: EmojiImages) ->
     spoiler = str(index.data(Role.SpoilerRole) or "")
     button_h = small_h + 10
     if filter_title and not expanded:
-        lay.texts.append(_line(fonts.base, f"Filtered: {filter_title}", text_x, y,
-                               text_w - 120, muted=True))
-        lay.toggle_text = "Show anyway"
+        lay.texts.append(_line(fonts.base, _("Filtered: {title}").format(title=filter_title),
+                               text_x, y, text_w - 120, muted=True))
+        lay.toggle_text = _("Show anyway")
         lay.toggle_rect = QRect(text_x + text_w - 112, y - 4, 112, button_h)
         lay.height = max(y + fm.height(), top + AVATAR) + PAD_Y + 4
         return lay
@@ -262,7 +279,7 @@ def build_layout(index: Index, width: int, fonts: Fonts, images: EmojiImages) ->
         doc.set_plain(spoiler, index.data(Role.EmojisRole) or ())
         lay.spoiler, lay.spoiler_pos = doc, QPointF(text_x, y)
         y += int(doc.size().height()) + 6
-        lay.toggle_text = "Show less" if expanded else "Show more"
+        lay.toggle_text = _("Show less") if expanded else _("Show more")
         tw = QFontMetrics(fonts.small_bold).horizontalAdvance(lay.toggle_text) + 24
         lay.toggle_rect = QRect(text_x, y, tw, button_h)
         y += button_h + 8
@@ -297,9 +314,10 @@ def _author_block(
     lay.avatar_color = avatar_color(author.id or author.acct)
     bold_fm = QFontMetrics(fonts.bold)
     small_fm = QFontMetrics(fonts.small)
-    meta = "✎ 00 Sep 0000" if edited else "00 Sep 0000"
+    meta = "✎ " + widest_short_age() if edited else widest_short_age()
     meta_w = small_fm.horizontalAdvance(meta) + 2 if time_at is not None else 0
-    badges = [b for b, on in (("BOT", author.bot), ("LOCKED", author.locked)) if on]
+    # TRANSLATORS: small badges after a display name (an automated account, a locked one).
+    badges = [b for b, on in ((_("BOT"), author.bot), (_("LOCKED"), author.locked)) if on]
     badge_w = sum(small_fm.horizontalAdvance(b) + 12 for b in badges)
     name_w = min(bold_fm.horizontalAdvance(author.name) + 1, text_w - meta_w - badge_w - 8)
     name = _line(fonts.bold, author.name, text_x, y, name_w)
@@ -334,6 +352,9 @@ def _body(
         lay.media = [MediaTile(r, m) for r, m in zip(rects, media, strict=False)]
         lay.media_hidden = bool(index.data(Role.SensitiveRole)) and not bool(
             index.data(Role.SensitiveRevealedRole))
+        lay.sensitive_text = _("Sensitive content — click to show")
+        # TRANSLATORS: badge on an image that has a description (alt text); keep it short.
+        lay.alt_text = _("ALT")
         y += height + GAP
     poll: Poll | None = index.data(Role.PollRole)
     if poll is not None and poll.options:
@@ -353,11 +374,16 @@ def _poll(lay: PostLayout, poll: Poll, x: int, y: int, w: int, fonts: Fonts) -> 
     for i, option in enumerate(poll.options[:10]):
         share = (option.votes_count or 0) / total
         lay.poll.append(PollBar(QRect(x, y, w, row_h), option.title, share,
-                                i in poll.own_votes))
+                                i in poll.own_votes,
+                                _("{percent}%").format(
+                                    percent=QLocale().toString(round(share * 100)))))
         y += row_h + 4
     voters = poll.voters_count if poll.voters_count is not None else poll.votes_count
-    state = "Closed" if poll.expired else "Open"
-    lay.texts.append(_line(fonts.small, f"{voters} people · {state}", x, y, w, muted=True))
+    # TRANSLATORS: a poll's state in a timeline row.
+    state = _("Closed") if poll.expired else _("Open")
+    footer = ngettext("{n} person · {state}", "{n} people · {state}", voters or 0).format(
+        n=QLocale().toString(voters or 0), state=state)
+    lay.texts.append(_line(fonts.small, footer, x, y, w, muted=True))
     return y + QFontMetrics(fonts.small).height() + GAP
 
 

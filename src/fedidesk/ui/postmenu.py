@@ -25,6 +25,7 @@ from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Poll, Status
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.html import is_web_url
+from fedidesk.core.i18n import N_, _
 from fedidesk.ui.actions import toggled, with_status
 from fedidesk.ui.asynctools import ask, show_error, spawn
 from fedidesk.ui.historydialog import HistoryDialog, TranslationDialog
@@ -34,8 +35,12 @@ from fedidesk.ui.pollvote import PollVoteDialog, can_vote
 log = logging.getLogger("fedidesk.ui.postmenu")
 
 # API value -> menu label; "direct" is never offered for a boost.
-BOOST_VISIBILITIES = {"public": "Public", "unlisted": "Unlisted (quiet public)",
-                      "private": "Followers only"}
+BOOST_VISIBILITIES = {"public": N_("Public"), "unlisted": N_("Unlisted (quiet public)"),
+                      "private": N_("Followers only")}
+# The status-bar sentence after a boost with each visibility.
+BOOSTED = {"public": N_("Boosted (public)."),
+           "unlisted": N_("Boosted (unlisted (quiet public))."),
+           "private": N_("Boosted (followers only).")}
 TRANSLATABLE = frozenset({"public", "unlisted"})
 INSTANCE_TIMEOUT = 5.0
 
@@ -166,12 +171,12 @@ class PostActions(QObject):
             result = await self.api_for(account).reblog(original.id, visibility=visibility)
         except FedideskError as exc:
             self.publish(account, original.id, original)
-            self.message.emit(f"Could not boost: {exc.user_message}")
+            self.message.emit(_("Could not boost: {reason}").format(reason=exc.user_message))
             return False
         confirmed = result.reblog if result.reblog is not None else result
         if confirmed.id == original.id:
             self.publish(account, original.id, confirmed)
-        self.message.emit(f"Boosted ({BOOST_VISIBILITIES[visibility].lower()}).")
+        self.message.emit(_(BOOSTED[visibility]))
         return True
 
     async def set_conversation_muted(self, account: str, status: Status, muted: bool) -> bool:
@@ -184,11 +189,12 @@ class PostActions(QObject):
                             else api.unmute_conversation(original.id))
         except FedideskError as exc:
             self.publish(account, original.id, original)
-            verb = "mute" if muted else "unmute"
-            self.message.emit(f"Could not {verb} the conversation: {exc.user_message}")
+            failed = (_("Could not mute the conversation: {reason}") if muted
+                      else _("Could not unmute the conversation: {reason}"))
+            self.message.emit(failed.format(reason=exc.user_message))
             return False
         self.publish(account, original.id, result.original)
-        self.message.emit("Conversation muted." if muted else "Conversation unmuted.")
+        self.message.emit(_("Conversation muted.") if muted else _("Conversation unmuted."))
         return True
 
     async def delete(self, parent: QWidget | None, account: str, status: Status, *,
@@ -200,13 +206,13 @@ class PostActions(QObject):
         """
         original = self.current(account, status)
         if confirm:
-            question = ("Delete this post and open it again in the composer?" if redraft
-                        else "Delete this post?")
-            answer = await ask(parent, "Delete post", question,
+            question = (_("Delete this post and open it again in the composer?") if redraft
+                        else _("Delete this post?"))
+            answer = await ask(parent, _("Delete post"), question,
                                QMessageBox.StandardButton.Yes
                                | QMessageBox.StandardButton.Cancel,
                                QMessageBox.StandardButton.Cancel, QMessageBox.Icon.Warning,
-                               informative="Boosts, favourites and replies to it are lost.")
+                               informative=_("Boosts, favourites and replies to it are lost."))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         removed = self._remove(account, original.id)
@@ -214,9 +220,10 @@ class PostActions(QObject):
             deleted = await self.api_for(account).delete_status(original.id)
         except FedideskError as exc:
             self._restore(removed)
-            self.message.emit(f"Could not delete the post: {exc.user_message}")
+            self.message.emit(_("Could not delete the post: {reason}").format(
+                reason=exc.user_message))
             return False
-        self.message.emit("Post deleted.")
+        self.message.emit(_("Post deleted."))
         if redraft:
             source = deleted.text if deleted.id == original.id and deleted.text else None
             self.redraftRequested.emit(account, replace(original,
@@ -230,7 +237,8 @@ class PostActions(QObject):
         try:
             result = await self.api_for(account).translate(original.id)
         except FedideskError as exc:
-            show_error(parent, "Translation", f"Could not translate: {exc.user_message}")
+            show_error(parent, _("Translation"),
+                       _("Could not translate: {reason}").format(reason=exc.user_message))
             return None
         dialog = TranslationDialog(result, parent)
         dialog.show()
@@ -252,7 +260,7 @@ class PostActions(QObject):
         def voted(poll: Poll) -> None:
             latest = self.current(account, original)
             self.publish(account, original.id, replace(latest, poll=poll))
-            self.message.emit("Vote counted.")
+            self.message.emit(_("Vote counted."))
 
         dialog.voted.connect(voted)
         dialog.show()
@@ -276,40 +284,40 @@ def build_post_menu(parent: QWidget, actions: PostActions, account: str, status:
     def boost_with(visibility: str) -> Callable[[], Any]:
         return lambda: actions.boost(account, original, visibility)
 
-    add("openThread", "Open thread",
+    add("openThread", _("Open thread"),
         lambda: actions.threadRequested.emit(account, original.id))
-    add("openProfile", f"Open profile of @{original.account.acct}",
+    add("openProfile", _("Open profile of @{acct}").format(acct=original.account.acct),
         lambda: actions.profileRequested.emit(account, original.account.id))
     link = original.url or original.uri
     if link and is_web_url(link):
         menu.addSeparator()
-        add("copyLink", "Copy link", lambda: QGuiApplication.clipboard().setText(link))
-        add("openInBrowser", "Open in browser", lambda: open_external(link))
+        add("copyLink", _("Copy link"), lambda: QGuiApplication.clipboard().setText(link))
+        add("openInBrowser", _("Open in browser"), lambda: open_external(link))
     menu.addSeparator()
     if original.poll is not None:
-        label = "Vote…" if can_vote(original.poll) else "Poll results…"
+        label = _("Vote…") if can_vote(original.poll) else _("Poll results…")
         add("poll", label, lambda: actions.open_poll(parent, account, original))
     if not original.reblogged and can_boost(original, own):
-        boost = menu.addMenu("Boost with visibility")
+        boost = menu.addMenu(_("Boost with visibility"))
         boost.setObjectName("boostMenu")
         for visibility, text in BOOST_VISIBILITIES.items():
-            add(f"boost:{visibility}", text, run(boost_with(visibility)), boost)
+            add(f"boost:{visibility}", _(text), run(boost_with(visibility)), boost)
     if original.muted:
-        add("unmuteConversation", "Unmute conversation",
+        add("unmuteConversation", _("Unmute conversation"),
             run(lambda: actions.set_conversation_muted(account, original, False)))
     else:
-        add("muteConversation", "Mute conversation",
+        add("muteConversation", _("Mute conversation"),
             run(lambda: actions.set_conversation_muted(account, original, True)))
     if translation_enabled and original.visibility in TRANSLATABLE and original.content:
-        add("translate", "Translate",
+        add("translate", _("Translate"),
             run(lambda: actions.translate(parent, account, original)))
     if original.edited_at is not None:
-        add("editHistory", "Edit history…",
+        add("editHistory", _("Edit history…"),
             lambda: actions.show_history(parent, account, original))
     if own:
         menu.addSeparator()
-        add("edit", "Edit…", lambda: actions.editRequested.emit(account, original))
-        add("redraft", "Delete and redraft…",
+        add("edit", _("Edit…"), lambda: actions.editRequested.emit(account, original))
+        add("redraft", _("Delete and redraft…"),
             run(lambda: actions.delete(parent, account, original, redraft=True)))
-        add("delete", "Delete…", run(lambda: actions.delete(parent, account, original)))
+        add("delete", _("Delete…"), run(lambda: actions.delete(parent, account, original)))
     return menu

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QLocale, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -52,6 +52,7 @@ from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Account, Relationship, Rule, Status, from_dict
 from fedidesk.core.errors import FedideskError, UncertainOutcomeError
 from fedidesk.core.html import escape_plain, plain_text, sanitize
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.ui.asynctools import ask, run_dialog
 from fedidesk.ui.identities import IdentityCache
 from fedidesk.ui.links import LinkRouter, configure_browser, open_external
@@ -66,20 +67,21 @@ from fedidesk.ui.threadview import (
 from fedidesk.ui.timelinemodel import TimelineModel
 
 MUTE_DURATIONS: tuple[tuple[str, int | None], ...] = (
-    ("Indefinitely", None), ("5 minutes", 300), ("30 minutes", 1800), ("1 hour", 3600),
-    ("6 hours", 6 * 3600), ("1 day", 86400), ("3 days", 3 * 86400), ("7 days", 7 * 86400),
+    (N_("Indefinitely"), None), (N_("5 minutes"), 300), (N_("30 minutes"), 1800),
+    (N_("1 hour"), 3600), (N_("6 hours"), 6 * 3600), (N_("1 day"), 86400),
+    (N_("3 days"), 3 * 86400), (N_("7 days"), 7 * 86400),
 )
 
 REPORT_CATEGORIES: tuple[tuple[str, str], ...] = (
-    ("Spam", "spam"), ("It breaks the server's rules", "violation"),
-    ("It's illegal", "legal"), ("Something else", "other"),
+    (N_("Spam"), "spam"), (N_("It breaks the server's rules"), "violation"),
+    (N_("It's illegal"), "legal"), (N_("Something else"), "other"),
 )
 
 #: Profile tabs: title and the ``account_statuses`` options behind it.
 TABS: tuple[tuple[str, dict[str, bool]], ...] = (
-    ("Posts", {"exclude_replies": True}),
-    ("Posts and replies", {}),
-    ("Media", {"only_media": True}),
+    (N_("Posts"), {"exclude_replies": True}),
+    (N_("Posts and replies"), {}),
+    (N_("Media"), {"only_media": True}),
 )
 
 
@@ -132,26 +134,27 @@ class MuteDialog(QDialog):
 
     def __init__(self, account: Account, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Mute @{account.acct}")
+        self.setWindowTitle(_("Mute @{acct}").format(acct=account.acct))
         intro = QLabel(
-            f"You won't see posts from @{account.acct} or posts that mention them. "
-            "They won't know they're muted.", self)
+            _("You won't see posts from @{acct} or posts that mention them. "
+              "They won't know they're muted.").format(acct=account.acct), self)
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         self.duration = QComboBox(self)
-        self.duration.setAccessibleName("Mute duration")
+        self.duration.setAccessibleName(_("Mute duration"))
         for label, seconds in MUTE_DURATIONS:
-            self.duration.addItem(label, seconds)
-        self.hide_notifications = QCheckBox("Hide notifications from this person", self)
-        self.hide_notifications.setAccessibleName("Hide notifications from this person")
+            self.duration.addItem(_(label), seconds)
+        self.hide_notifications = QCheckBox(_("Hide notifications from this person"), self)
+        self.hide_notifications.setAccessibleName(_("Hide notifications from this person"))
         self.hide_notifications.setChecked(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        mute = buttons.addButton("Mute", QDialogButtonBox.ButtonRole.AcceptRole)
-        mute.setAccessibleName("Mute")
+        # TRANSLATORS: button that mutes the account.
+        mute = buttons.addButton(_("Mute"), QDialogButtonBox.ButtonRole.AcceptRole)
+        mute.setAccessibleName(_("Mute"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("Duration:", self.duration)
+        form.addRow(_("Duration:"), self.duration)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -181,35 +184,36 @@ class ReportDialog(QDialog):
     def __init__(self, account: Account, rules: Sequence[Rule],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Report @{account.acct}")
+        self.setWindowTitle(_("Report @{acct}").format(acct=account.acct))
         self.category = QComboBox(self)
-        self.category.setAccessibleName("Reason for the report")
+        self.category.setAccessibleName(_("Reason for the report"))
         for label, value in REPORT_CATEGORIES:
             if value != "violation" or rules:
-                self.category.addItem(label, value)
+                self.category.addItem(_(label), value)
         self.rules = QListWidget(self)
-        self.rules.setAccessibleName("Server rules broken")
+        self.rules.setAccessibleName(_("Server rules broken"))
         for rule in rules:
             item = QListWidgetItem(rule.text, self.rules)
             item.setData(Qt.ItemDataRole.UserRole, rule.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
-        self.rules_label = QLabel("Which rules are broken?", self)
+        self.rules_label = QLabel(_("Which rules are broken?"), self)
         self.comment = QPlainTextEdit(self)
-        self.comment.setAccessibleName("Additional comments for the moderators")
-        self.comment.setPlaceholderText("Additional comments (optional)")
+        self.comment.setAccessibleName(_("Additional comments for the moderators"))
+        self.comment.setPlaceholderText(_("Additional comments (optional)"))
         domain = remote_domain(account)
         self.forward = QCheckBox(
-            f"Also send an anonymous copy of the report to {domain}" if domain else "", self)
-        self.forward.setAccessibleName("Forward the report to the remote server")
+            _("Also send an anonymous copy of the report to {domain}").format(domain=domain)
+            if domain else "", self)
+        self.forward.setAccessibleName(_("Forward the report to the remote server"))
         self.forward.setVisible(domain is not None)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        send = buttons.addButton("Send report", QDialogButtonBox.ButtonRole.AcceptRole)
-        send.setAccessibleName("Send report")
+        send = buttons.addButton(_("Send report"), QDialogButtonBox.ButtonRole.AcceptRole)
+        send.setAccessibleName(_("Send report"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("Reason:", self.category)
+        form.addRow(_("Reason:"), self.category)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.rules_label)
@@ -270,7 +274,8 @@ class _StatusesTab:
                 self.window.account_id, **self.options, **self.next or {})  # type: ignore[arg-type]
         except FedideskError as exc:
             self.started = self.next is not None
-            self.window.message.show_error(f"Could not load posts. {exc.user_message}")
+            self.window.message.show_error(
+                _("Could not load posts. {reason}").format(reason=exc.user_message))
             return
         self.next = page.next_params if page.items else None
         self.model.append_older([TimelineItem.of(s) for s in page.items])
@@ -329,8 +334,8 @@ class ProfileWindow(QWidget):
         self.router.confirmExternal.connect(
             lambda url, host: self.jobs.spawn(self._confirm_external(url, host)))
         self.setObjectName("profileWindow")
-        self.setWindowTitle("Profile")
-        self.setAccessibleName("Profile")
+        self.setWindowTitle(_("Profile"))
+        self.setAccessibleName(_("Profile"))
         self.resize(600, 820)
         self._build()
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self.close)
@@ -342,7 +347,7 @@ class ProfileWindow(QWidget):
     def _build(self) -> None:
         self.avatar = QLabel(self)
         self.avatar.setFixedSize(self.AVATAR, self.AVATAR)
-        self.avatar.setAccessibleName("Avatar")
+        self.avatar.setAccessibleName(_("Avatar"))
         self.name = QLabel(self)
         self.name.setTextFormat(Qt.TextFormat.PlainText)  # display names are untrusted
         self.name.setObjectName("displayName")
@@ -356,20 +361,20 @@ class ProfileWindow(QWidget):
         self.badges = QLabel(self)
         self.badges.setTextFormat(Qt.TextFormat.PlainText)
         self.badges.setObjectName("badges")
-        self.badges.setAccessibleName("Account badges")
+        self.badges.setAccessibleName(_("Account badges"))
         self.badges.setStyleSheet(
             "QLabel#badges { color: #3c4043; background: #eceff1; border-radius: 4px;"
             " padding: 2px 6px; }")
         self.relation = QLabel(self)
         self.relation.setTextFormat(Qt.TextFormat.PlainText)
         self.relation.setObjectName("relationState")
-        self.relation.setAccessibleName("Relationship")
+        self.relation.setAccessibleName(_("Relationship"))
         self.relation.setStyleSheet(
             "QLabel#relationState { color: #0b57d0; background: #e8f0fe; border-radius: 4px;"
             " padding: 2px 6px; }")
 
         self.note = QTextBrowser(self)
-        self.note.setAccessibleName("Profile description")
+        self.note.setAccessibleName(_("Profile description"))
         self.note.setObjectName("profileNote")
         configure_browser(self.note)
         # Parented to the window, not the browser: the browser must never delete a
@@ -383,30 +388,33 @@ class ProfileWindow(QWidget):
         self.fields.setHorizontalSpacing(12)
         self.counts = QLabel(self)
         self.counts.setTextFormat(Qt.TextFormat.PlainText)
-        self.counts.setAccessibleName("Counts")
+        self.counts.setAccessibleName(_("Counts"))
 
-        self.follow_button = self._button("Follow", "Follow this account", self._on_follow)
+        self.follow_button = self._button(_("Follow"), _("Follow this account"), self._on_follow)
         self.follow_button.setDefault(True)
-        self.mute_button = self._button("Mute…", "Mute this account", self._on_mute)
-        self.block_button = self._button("Block", "Block this account", self._on_block)
-        self.report_button = self._button("Report…", "Report this account", self._on_report)
-        self.domain_button = self._button("Block domain", "Block this account's whole server",
+        self.mute_button = self._button(_("Mute…"), _("Mute this account"), self._on_mute)
+        self.block_button = self._button(_("Block"), _("Block this account"), self._on_block)
+        self.report_button = self._button(_("Report…"), _("Report this account"),
+                                          self._on_report)
+        self.domain_button = self._button(_("Block domain"),
+                                          _("Block this account's whole server"),
                                           self._on_domain)
-        self.browser_button = self._button("Open in browser", "Open the profile in the browser",
+        self.browser_button = self._button(_("Open in browser"),
+                                           _("Open the profile in the browser"),
                                            self._on_browser)
         self.message = MessageBar(self)
         self.message.actionClicked.connect(self.reload)
 
         self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Posts by this account")
+        self.tabs.setAccessibleName(_("Posts by this account"))
         self.tab_pages: list[_StatusesTab] = []
         for title, options in TABS:
             page = _StatusesTab(self, options)
-            page.view.setAccessibleName(title)
+            page.view.setAccessibleName(_(title))
             page.view.openThread.connect(
                 lambda item_id, m=page.model: self._open_post(getattr(m.find(item_id), "status",
                                                                      None)))
-            self.tabs.addTab(page.view, title)
+            self.tabs.addTab(page.view, _(title))
             self.tab_pages.append(page)
         self.tabs.currentChanged.connect(self._start_tab)
 
@@ -457,7 +465,7 @@ class ProfileWindow(QWidget):
     def reload(self) -> None:
         """(Re)load the account, the relationship and the current tab."""
         if not self.loading:
-            self.message.show_info("Loading the profile…")
+            self.message.show_info(_("Loading the profile…"))
             self._task = self.jobs.spawn(self._load())
 
     async def _load(self) -> None:
@@ -465,7 +473,8 @@ class ProfileWindow(QWidget):
             account, relationships = await asyncio.gather(
                 self.api.account(self.account_id), self.api.relationships([self.account_id]))
         except FedideskError as exc:
-            self._fail(f"Could not load this profile. {exc.user_message}", action="Retry")
+            self._fail(_("Could not load this profile. {reason}").format(
+                reason=exc.user_message), action=_("Retry"))
             return
         self.message.hide()
         self.show_account(account)
@@ -499,12 +508,12 @@ class ProfileWindow(QWidget):
         self.identities.update(account)
         self.setWindowTitle(f"{account.name} (@{account.acct})")
         self.name.setText(account.name)
-        self.name.setAccessibleName(f"Display name: {account.name}")
+        self.name.setAccessibleName(_("Display name: {name}").format(name=account.name))
         self.handle.setText(f"@{account.acct}")
-        self.handle.setAccessibleName(f"Handle: @{account.acct}")
+        self.handle.setAccessibleName(_("Handle: @{acct}").format(acct=account.acct))
         self.avatar.setPixmap(placeholder_avatar(account, self.AVATAR))
-        badges = [b for b, on in (("Bot", account.bot), ("Locked", account.locked),
-                                  ("Group", account.group)) if on]
+        badges = [b for b, on in ((_("Bot"), account.bot), (_("Locked"), account.locked),
+                                  (_("Group"), account.group)) if on]
         self.badges.setText("  ·  ".join(badges))
         self.badges.setVisible(bool(badges))
         safe = sanitize(account.note)
@@ -512,9 +521,15 @@ class ProfileWindow(QWidget):
         self.note_document.set_content(safe, account.emojis)
         self.note.setVisible(bool(plain_text(safe.html)))
         self._fit_note()
-        self.counts.setText(f"{account.statuses_count:,} posts   ·   "
-                            f"{account.following_count:,} following   ·   "
-                            f"{account.followers_count:,} followers")
+        locale = QLocale()
+        self.counts.setText("   ·   ".join((
+            ngettext("{n} post", "{n} posts", account.statuses_count).format(
+                n=locale.toString(account.statuses_count)),
+            # TRANSLATORS: how many accounts this profile follows ("12 following").
+            ngettext("{n} following", "{n} following", account.following_count).format(
+                n=locale.toString(account.following_count)),
+            ngettext("{n} follower", "{n} followers", account.followers_count).format(
+                n=locale.toString(account.followers_count)))))
         self._show_fields(account)
         mine = account.id == self.my_id
         for button in (self.follow_button, self.mute_button, self.block_button,
@@ -545,11 +560,13 @@ class ProfileWindow(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
             value.linkActivated.connect(
                 lambda href, links=tuple(links): self.router.activate_in(href, Status(), links))
-            value.setAccessibleName(f"{field.name}: {plain_text(safe.html)}")
-            tick = QLabel("✓ Verified" if field.verified_at else "", self)
+            # TRANSLATORS: screen-reader text of a profile field: its name and its value.
+            value.setAccessibleName(_("{name}: {value}").format(name=field.name,
+                                                               value=plain_text(safe.html)))
+            tick = QLabel(_("✓ Verified") if field.verified_at else "", self)
             tick.setObjectName("verifiedTick")
             tick.setStyleSheet("color: #188038; font-weight: 600;")
-            tick.setAccessibleName("Verified link" if field.verified_at else "")
+            tick.setAccessibleName(_("Verified link") if field.verified_at else "")
             tick.setVisible(field.verified_at is not None)
             self.fields.addWidget(name, row, 0)
             self.fields.addWidget(value, row, 1)
@@ -578,28 +595,31 @@ class ProfileWindow(QWidget):
         account = self.account
         locked = account.locked if account is not None else False
         if rel.following:
-            follow = ("Unfollow", "Stop following this account")
+            follow = (_("Unfollow"), _("Stop following this account"))
         elif rel.requested:
-            follow = ("Cancel request", "Withdraw the follow request")
+            follow = (_("Cancel request"), _("Withdraw the follow request"))
         elif locked:
-            follow = ("Request to follow", "Ask to follow this locked account")
+            follow = (_("Request to follow"), _("Ask to follow this locked account"))
         else:
-            follow = ("Follow", "Follow this account")
+            follow = (_("Follow"), _("Follow this account"))
         self.follow_button.setText(follow[0])
         self.follow_button.setAccessibleName(follow[1])
-        self.mute_button.setText("Unmute" if rel.muting else "Mute…")
-        self.mute_button.setAccessibleName("Unmute this account" if rel.muting
-                                           else "Mute this account")
-        self.block_button.setText("Unblock" if rel.blocking else "Block")
-        self.block_button.setAccessibleName("Unblock this account" if rel.blocking
-                                            else "Block this account")
-        self.domain_button.setText("Unblock domain" if rel.domain_blocking else "Block domain")
-        states = [text for text, on in (
-            ("Follows you", rel.followed_by), ("Following", rel.following),
-            ("Follow requested", rel.requested), ("Requested to follow you", rel.requested_by),
-            ("Muted", rel.muting), ("Notifications muted", rel.muting and rel.muting_notifications),
-            ("Blocked", rel.blocking), ("Blocks you", rel.blocked_by),
-            ("Domain blocked", rel.domain_blocking)) if on]
+        self.mute_button.setText(_("Unmute") if rel.muting else _("Mute…"))
+        self.mute_button.setAccessibleName(_("Unmute this account") if rel.muting
+                                           else _("Mute this account"))
+        self.block_button.setText(_("Unblock") if rel.blocking else _("Block"))
+        self.block_button.setAccessibleName(_("Unblock this account") if rel.blocking
+                                            else _("Block this account"))
+        self.domain_button.setText(_("Unblock domain") if rel.domain_blocking
+                                   else _("Block domain"))
+        states = [_(text) for text, on in (
+            (N_("Follows you"), rel.followed_by), (N_("Following"), rel.following),
+            (N_("Follow requested"), rel.requested),
+            (N_("Requested to follow you"), rel.requested_by),
+            (N_("Muted"), rel.muting),
+            (N_("Notifications muted"), rel.muting and rel.muting_notifications),
+            (N_("Blocked"), rel.blocking), (N_("Blocks you"), rel.blocked_by),
+            (N_("Domain blocked"), rel.domain_blocking)) if on]
         self.relation.setText("  ·  ".join(states))
         self.relation.setVisible(bool(states))
         self._set_busy(self.busy)
@@ -639,7 +659,8 @@ class ProfileWindow(QWidget):
             rel = await self._reconcile(before, what)
         except FedideskError as exc:
             self.set_relationship(before)
-            self._fail(f"Could not {what}. {exc.user_message}")
+            # TRANSLATORS: {failed} is e.g. "Could not follow", {reason} the server's message.
+            self._fail(_("{failed}. {reason}").format(failed=what, reason=exc.user_message))
             return False
         finally:
             self._set_busy(False)
@@ -658,7 +679,8 @@ class ProfileWindow(QWidget):
         rel = next((r for r in rels if r.id == self.account_id), None)
         if rel is None:
             self.set_relationship(before)
-            self._fail(f"Could not {what}: the server did not answer. Check and try again.")
+            self._fail(_("{failed}: the server did not answer. Check and try again.").format(
+                failed=what))
         return rel
 
     def _on_follow(self) -> None:
@@ -666,11 +688,11 @@ class ProfileWindow(QWidget):
         if rel is None:
             return
         if rel.following or rel.requested:
-            self._change("unfollow", replace(rel, following=False, requested=False),
+            self._change(_("Could not unfollow"), replace(rel, following=False, requested=False),
                          lambda: self.api.unfollow(self.account_id))
             return
         locked = self.account is not None and self.account.locked
-        self._change("follow", replace(rel, following=not locked, requested=locked),
+        self._change(_("Could not follow"), replace(rel, following=not locked, requested=locked),
                      lambda: self.api.follow(self.account_id))
 
     def _on_mute(self) -> None:
@@ -681,7 +703,8 @@ class ProfileWindow(QWidget):
         if rel is None or account is None:
             return
         if rel.muting:
-            await self._changed("unmute", replace(rel, muting=False, muting_notifications=False),
+            await self._changed(_("Could not unmute"),
+                                replace(rel, muting=False, muting_notifications=False),
                                lambda: self.api.unmute(self.account_id))
             return
         dialog = MuteDialog(account, self)
@@ -694,7 +717,8 @@ class ProfileWindow(QWidget):
         """Mute with ``choice`` (what the mute dialog does after "Mute")."""
         rel = self.relationship or Relationship(id=self.account_id)
         return await self._changed(
-            "mute", replace(rel, muting=True, muting_notifications=choice.notifications),
+            _("Could not mute"),
+            replace(rel, muting=True, muting_notifications=choice.notifications),
             lambda: self.api.mute(self.account_id, duration=choice.duration,
                                   notifications=choice.notifications))
 
@@ -707,19 +731,20 @@ class ProfileWindow(QWidget):
             return
         yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
         if rel.blocking:
-            if await ask(self, "Unblock", f"Unblock @{account.acct}?", yes | no, yes) != yes:
+            if await ask(self, _("Unblock"), _("Unblock @{acct}?").format(acct=account.acct),
+                         yes | no, yes) != yes:
                 return
-            await self._changed("unblock", replace(rel, blocking=False),
+            await self._changed(_("Could not unblock"), replace(rel, blocking=False),
                                lambda: self.api.unblock(self.account_id))
             return
         answer = await ask(
-            self, "Block", f"Block @{account.acct}?", yes | no, no,
+            self, _("Block"), _("Block @{acct}?").format(acct=account.acct), yes | no, no,
             icon=QMessageBox.Icon.Warning,
-            informative="They won't be able to follow you or see your posts, and you "
-                        "won't see theirs. They can see that you blocked them.")
+            informative=_("They won't be able to follow you or see your posts, and you "
+                          "won't see theirs. They can see that you blocked them."))
         if answer != yes:
             return
-        await self._changed("block", replace(rel, blocking=True, following=False,
+        await self._changed(_("Could not block"), replace(rel, blocking=True, following=False,
                                             requested=False, followed_by=False),
                            lambda: self.api.block(self.account_id))
 
@@ -733,11 +758,12 @@ class ProfileWindow(QWidget):
             return
         yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
         blocking = rel.domain_blocking
-        question = f"Unblock {domain}?" if blocking else f"Block everything from {domain}?"
-        informative = "" if blocking else (
+        question = (_("Unblock {domain}?") if blocking
+                    else _("Block everything from {domain}?")).format(domain=domain)
+        informative = "" if blocking else _(
             "You won't see posts or notifications from anyone on that server, and your "
             "followers there will be removed.")
-        if await ask(self, "Block domain", question, yes | no, no,
+        if await ask(self, _("Block domain"), question, yes | no, no,
                      icon=QMessageBox.Icon.Warning, informative=informative) != yes:
             return
 
@@ -750,7 +776,8 @@ class ProfileWindow(QWidget):
             fallback = replace(rel, domain_blocking=not blocking)
             return next((r for r in rels if r.id == self.account_id), fallback)
 
-        what = f"unblock {domain}" if blocking else f"block {domain}"
+        what = (_("Could not unblock {domain}") if blocking
+                else _("Could not block {domain}")).format(domain=domain)
         await self._changed(what, replace(rel, domain_blocking=not blocking), call)
 
     def _on_report(self) -> None:
@@ -778,11 +805,11 @@ class ProfileWindow(QWidget):
                                   forward=choice.forward, category=choice.category,
                                   rule_ids=choice.rule_ids)
         except FedideskError as exc:
-            self._fail(f"Could not send the report. {exc.user_message}")
+            self._fail(_("Could not send the report. {reason}").format(reason=exc.user_message))
             return False
         finally:
             self._set_busy(False)
-        self.message.show_info("Thanks: your report was sent to the moderators.")
+        self.message.show_info(_("Thanks: your report was sent to the moderators."))
         return True
 
     # --- links and posts -----------------------------------------------------------------
@@ -796,7 +823,8 @@ class ProfileWindow(QWidget):
 
     async def _confirm_external(self, url: str, host: str) -> None:
         yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
-        if await ask(self, "Open link", f"This link goes to {host}. Open it?", yes | no,
+        if await ask(self, _("Open link"), _("This link goes to {host}. Open it?").format(
+                host=host), yes | no,
                      no, informative=url) == yes:
             open_external(url)
 

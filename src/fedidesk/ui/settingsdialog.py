@@ -27,18 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from fedidesk.core.accounts import AccountManager
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.settings import SCHEMA, Settings
 from fedidesk.ui.shortcutsdialog import SHORTCUTS
 
-THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
-MEDIA = (("always", "Always"), ("on-click", "Only when I click"))
+THEMES = (("system", N_("Follow the system")), ("light", N_("Light")), ("dark", N_("Dark")))
+MEDIA = (("always", N_("Always")), ("on-click", N_("Only when I click")))
 NOTIFICATION_TYPES = (
-    ("mention", "Mentions and replies"),
-    ("follow", "New followers"),
-    ("favourite", "Favourites"),
-    ("reblog", "Boosts"),
-    ("poll", "Ended polls"),
-    ("follow_request", "Follow requests"),
+    ("mention", N_("Mentions and replies")),
+    ("follow", N_("New followers")),
+    ("favourite", N_("Favourites")),
+    ("reblog", N_("Boosts")),
+    ("poll", N_("Ended polls")),
+    ("follow_request", N_("Follow requests")),
 )
 
 
@@ -52,17 +53,17 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.accounts = accounts
         self._sign_out = sign_out
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(_("Settings"))
         self.setObjectName("settingsDialog")
         self.resize(520, 420)
         tabs = QTabWidget(self)
-        tabs.addTab(self._appearance_page(), "Appearance")
-        tabs.addTab(self._notifications_page(), "Notifications")
-        tabs.addTab(self._privacy_page(), "Privacy")
-        tabs.addTab(self._network_page(), "Network")
+        tabs.addTab(self._appearance_page(), _("Appearance"))
+        tabs.addTab(self._notifications_page(), _("Notifications"))
+        tabs.addTab(self._privacy_page(), _("Privacy"))
+        tabs.addTab(self._network_page(), _("Network"))
         if accounts is not None:
-            tabs.addTab(self._accounts_page(), "Accounts")
-        tabs.addTab(self._keyboard_page(), "Keyboard")
+            tabs.addTab(self._accounts_page(), _("Accounts"))
+        tabs.addTab(self._keyboard_page(), _("Keyboard"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
         buttons.rejected.connect(self.reject)
@@ -77,7 +78,7 @@ class SettingsDialog(QDialog):
         combo.setObjectName(name)
         combo.setAccessibleName(label)
         for value, text in choices:
-            combo.addItem(text, value)
+            combo.addItem(_(text), value)
         combo.setCurrentIndex(max(0, combo.findData(self.settings.get(name))))
         combo.currentIndexChanged.connect(lambda _i: self.settings.set(name, combo.currentData()))
         return combo
@@ -85,7 +86,7 @@ class SettingsDialog(QDialog):
     def _check(self, name: str, text: str) -> QCheckBox:
         box = QCheckBox(text)
         box.setObjectName(name)
-        box.setToolTip(SCHEMA[name].description)
+        box.setToolTip(_(SCHEMA[name].description))
         box.setChecked(bool(self.settings.get(name)))
         box.toggled.connect(lambda on: self.settings.set(name, bool(on)))
         return box
@@ -103,24 +104,25 @@ class SettingsDialog(QDialog):
     def _appearance_page(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow("Colour scheme:", self._combo("appearance.theme", THEMES, "Colour scheme"))
-        form.addRow("Text size:", self._spin("appearance.font_scale", 0.75, 2.0, 0.05, "×"))
-        form.addRow(self._check("appearance.reduce_motion", "Reduce motion (no animations)"))
+        form.addRow(_("Colour scheme:"),
+                    self._combo("appearance.theme", THEMES, _("Colour scheme")))
+        form.addRow(_("Text size:"), self._spin("appearance.font_scale", 0.75, 2.0, 0.05, "×"))
+        form.addRow(self._check("appearance.reduce_motion", _("Reduce motion (no animations)")))
         form.addRow(self._check("general.close_to_tray",
-                                "Closing the window keeps fedidesk running in the tray"))
+                                _("Closing the window keeps fedidesk running in the tray")))
         return page
 
     def _notifications_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(self._check("notifications.desktop", "Show desktop notifications"))
-        layout.addWidget(QLabel("Notify me about:"))
+        layout.addWidget(self._check("notifications.desktop", _("Show desktop notifications")))
+        layout.addWidget(QLabel(_("Notify me about:")))
         self.types_list = QListWidget()
         self.types_list.setObjectName("notifications.types")
-        self.types_list.setAccessibleName("Notification types")
+        self.types_list.setAccessibleName(_("Notification types"))
         chosen = set(self.settings.get("notifications.types"))
         for value, text in NOTIFICATION_TYPES:
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(_(text))
             item.setData(Qt.ItemDataRole.UserRole, value)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if value in chosen
@@ -141,9 +143,9 @@ class SettingsDialog(QDialog):
     def _privacy_page(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow("Load remote images:",
-                    self._combo("privacy.load_remote_media", MEDIA, "Load remote images"))
-        note = QLabel("Sign-in tokens are kept only in your system's keyring, never in files.")
+        form.addRow(_("Load remote images:"),
+                    self._combo("privacy.load_remote_media", MEDIA, _("Load remote images")))
+        note = QLabel(_("Sign-in tokens are kept only in your system's keyring, never in files."))
         note.setWordWrap(True)
         form.addRow(note)
         return page
@@ -151,22 +153,23 @@ class SettingsDialog(QDialog):
     def _network_page(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        form.addRow("Give up on a request after:",
-                    self._spin("network.timeout_s", 5.0, 120.0, 5.0, " s"))
+        form.addRow(_("Give up on a request after:"),
+                    # TRANSLATORS: suffix after a number of seconds in a spin box (" s").
+                    self._spin("network.timeout_s", 5.0, 120.0, 5.0, _(" s")))
         return page
 
     def _accounts_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(QLabel("Signed-in accounts. Switching never signs the others out."))
+        layout.addWidget(QLabel(_("Signed-in accounts. Switching never signs the others out.")))
         self.accounts_list = QListWidget()
         self.accounts_list.setObjectName("accountsList")
-        self.accounts_list.setAccessibleName("Signed-in accounts")
+        self.accounts_list.setAccessibleName(_("Signed-in accounts"))
         layout.addWidget(self.accounts_list)
         buttons = QHBoxLayout()
-        self.default_button = QPushButton("Make default")
+        self.default_button = QPushButton(_("Make default"))
         self.default_button.clicked.connect(self._make_default)
-        self.sign_out_button = QPushButton("Sign out…")
+        self.sign_out_button = QPushButton(_("Sign out…"))
         self.sign_out_button.clicked.connect(self._sign_out_selected)
         buttons.addWidget(self.default_button)
         buttons.addWidget(self.sign_out_button)
@@ -183,9 +186,9 @@ class SettingsDialog(QDialog):
         for entry in self.accounts.list():
             label = entry.handle
             if default is not None and entry.handle == default.handle:
-                label += "  (default)"
+                label += "  " + _("(default)")
             if entry.needs_sign_in:
-                label += "  — needs to sign in again"
+                label += "  " + _("— needs to sign in again")
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, entry.handle)
             self.accounts_list.addItem(item)
@@ -211,9 +214,9 @@ class SettingsDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         table = QListWidget()
-        table.setAccessibleName("Keyboard shortcuts")
+        table.setAccessibleName(_("Keyboard shortcuts"))
         for keys, action in SHORTCUTS:
-            table.addItem(f"{keys}\t{action}")
+            table.addItem(f"{keys}\t{_(action)}")
         layout.addWidget(table)
         return page
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
+    QLocale,
     QModelIndex,
     QObject,
     QPoint,
@@ -43,6 +44,7 @@ from fedidesk.core.api import MastodonApi
 from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Status
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _, ngettext
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.identities import IdentityCache
 from fedidesk.ui.timelinemodel import TimelineModel
@@ -196,27 +198,27 @@ class ThreadWindow(QWidget):
         self.open_thread = open_thread
         self.focus_status: Status | None = None
         self.jobs = TaskGroup(self)
-        self.setWindowTitle("Conversation")
+        self.setWindowTitle(_("Conversation"))
         self.setObjectName("threadWindow")
-        self.setAccessibleName("Conversation")
+        self.setAccessibleName(_("Conversation"))
         self.resize(560, 720)
 
-        self.title = QLabel("Conversation", self)
+        self.title = QLabel(_("Conversation"), self)
         self.title.setObjectName("windowHeading")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.subtitle = QLabel("", self)
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle.setStyleSheet("color: palette(placeholder-text);")
-        self.refresh_button = QPushButton("Refresh", self)
-        self.refresh_button.setAccessibleName("Reload the conversation")
+        self.refresh_button = QPushButton(_("Refresh"), self)
+        self.refresh_button.setAccessibleName(_("Reload the conversation"))
         self.refresh_button.clicked.connect(self.reload)
         self.message = MessageBar(self)
         self.message.actionClicked.connect(self.reload)
 
         self.model = TimelineModel(identities, filter_context="thread", parent=self)
         self.view = make_post_view(self.model, self)
-        self.view.setAccessibleName("Posts in this conversation")
+        self.view.setAccessibleName(_("Posts in this conversation"))
         self.view.openThread.connect(self._on_open_thread)
         self.view.post_delegate.authorActivated.connect(self._on_author)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -255,7 +257,7 @@ class ThreadWindow(QWidget):
         """(Re)load the post and its context."""
         if self.loading:
             return
-        self.message.show_info("Loading the conversation…")
+        self.message.show_info(_("Loading the conversation…"))
         self.refresh_button.setEnabled(False)
         self._task = self.jobs.spawn(self._load())
 
@@ -264,8 +266,9 @@ class ThreadWindow(QWidget):
             status, context = await asyncio.gather(
                 self.api.status(self.status_id), self.api.context(self.status_id))
         except FedideskError as exc:
-            text = f"Could not load this conversation. {exc.user_message}"
-            self.message.show_error(text, "Retry")
+            text = _("Could not load this conversation. {reason}").format(
+                reason=exc.user_message)
+            self.message.show_error(text, _("Retry"))
             self.failed.emit(text)
             return
         finally:
@@ -278,9 +281,10 @@ class ThreadWindow(QWidget):
         replies = len(context.descendants)
         author = status.original.account
         self.subtitle.setText(
-            f"Post by {author.name} (@{author.acct}) · "
-            f"{replies} {'reply' if replies == 1 else 'replies'}")
-        self.setWindowTitle(f"Conversation – {author.name}")
+            _("Post by {name} (@{acct})").format(name=author.name, acct=author.acct) + " · "
+            + ngettext("{n} reply", "{n} replies", replies).format(
+                n=QLocale().toString(replies)))
+        self.setWindowTitle(_("Conversation – {name}").format(name=author.name))
         self._select_focus()
         self.loaded.emit(count)
 
@@ -324,10 +328,10 @@ class ThreadWindow(QWidget):
         if status is None:
             return
         menu = QMenu(self)
-        menu.setAccessibleName("Post actions")
-        profile = menu.addAction(f"Open profile of {status.account.name}")
+        menu.setAccessibleName(_("Post actions"))
+        profile = menu.addAction(_("Open profile of {name}").format(name=status.account.name))
         profile.triggered.connect(lambda: self.open_profile(status.account.id))
         if status.id != self.status_id:
-            thread = menu.addAction("Open this post's conversation")
+            thread = menu.addAction(_("Open this post's conversation"))
             thread.triggered.connect(lambda: self.open_thread(status.id))
         menu.popup(self.view.viewport().mapToGlobal(pos))

@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -35,6 +36,7 @@ from PySide6.QtCore import (
 
 from fedidesk.core.entities import Account, Status
 from fedidesk.core.html import SafeContent, plain_text, sanitize
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.ui.identities import IdentityCache
 from fedidesk.ui.reltime import now_utc, spoken_age
 from fedidesk.ui.timelineroles import (
@@ -49,6 +51,13 @@ from fedidesk.ui.timelineroles import (
 )
 
 DEFAULT_MAX_ROWS = 5000
+#: What a screen reader calls each notification type ("Ann: follow request notification.").
+NOTIFICATION_KINDS = {
+    "mention": N_("mention"), "status": N_("status"), "reblog": N_("reblog"),
+    "follow": N_("follow"), "follow_request": N_("follow request"),
+    "favourite": N_("favourite"), "poll": N_("poll"), "update": N_("update"),
+    "quote": N_("quote"),
+}
 #: Streaming arrivals of one column are inserted together at most this often (ms): one
 #: relayout per batch instead of one per event (QListView re-measures every row on insert).
 STREAM_COALESCE_MS = 250
@@ -637,33 +646,41 @@ class TimelineModel(QAbstractListModel):
         if derived.text is not None:
             return derived.text
         if is_gap(row):
-            return "Missing posts. Activate to load them."
+            return _("Missing posts. Activate to load them.")
         status = status_of(row)
         note = notification_of(row)
         parts: list[str] = []
         if note is not None:
             who = self.identities.get(note.account).name
-            parts.append(f"{who}: {note.type.replace('_', ' ')} notification.")
+            kind = NOTIFICATION_KINDS.get(note.type)
+            # TRANSLATORS: screen-reader text; {kind} is e.g. "mention" or "follow request".
+            parts.append(_("{name}: {kind} notification.").format(
+                name=who, kind=_(kind) if kind is not None else note.type.replace("_", " ")))
         if status is not None:
             shown = status.original
             author = self.identities.get(shown.account)
             if status.is_boost:
-                parts.append(f"{self.identities.get(status.account).name} boosted.")
+                parts.append(_("{name} boosted.").format(
+                    name=self.identities.get(status.account).name))
             age = spoken_age(shown.created_at, self.now())
-            parts.append(f"{author.name} (@{author.acct}), {age}:")
+            # TRANSLATORS: screen-reader text before a post; {age} is e.g. "5 minutes ago".
+            parts.append(_("{name} (@{acct}), {age}:").format(
+                name=author.name, acct=author.acct, age=age))
             match = filter_match(status, self.filter_context)
             opened = row.id in self._expanded
             if match is not None and not opened:
-                parts.append(f"Filtered: {match[1]}.")
+                parts.append(_("Filtered: {title}.").format(title=match[1]))
             elif shown.spoiler_text and not opened:
-                parts.append(f"Content warning: {shown.spoiler_text}.")
+                parts.append(_("Content warning: {text}.").format(text=shown.spoiler_text))
             else:
                 if shown.spoiler_text:
-                    parts.append(f"Content warning: {shown.spoiler_text}.")
+                    parts.append(_("Content warning: {text}.").format(text=shown.spoiler_text))
                 safe = self.content(row)
                 parts.append(plain_text(safe.html) if safe is not None else "")
             if shown.media_attachments:
-                parts.append(f"{len(shown.media_attachments)} attachments.")
+                count = len(shown.media_attachments)
+                parts.append(ngettext("{n} attachment.", "{n} attachments.", count).format(
+                    n=QLocale().toString(count)))
         derived.text = " ".join(p for p in parts if p)
         return derived.text
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
+
+from fedidesk.core.i18n import _, ngettext
 
 
 class Tray(QSystemTrayIcon):
@@ -17,11 +20,11 @@ class Tray(QSystemTrayIcon):
         self.window = window
         self.unread = 0
         menu = QMenu(window)
-        self.compose_action = QAction("New post…", menu)
+        self.compose_action = QAction(_("New post…"), menu)
         self.compose_action.triggered.connect(lambda *_: compose())
-        self.toggle_action = QAction("Hide fedidesk", menu)
+        self.toggle_action = QAction(_("Hide fedidesk"), menu)
         self.toggle_action.triggered.connect(lambda *_: self.toggle_window())
-        quit_action = QAction("Quit", menu)
+        quit_action = QAction(_("Quit"), menu)
         quit_action.triggered.connect(lambda *_: quit_app())
         for action in (self.compose_action, self.toggle_action):
             menu.addAction(action)
@@ -37,15 +40,16 @@ class Tray(QSystemTrayIcon):
 
     def set_unread(self, count: int) -> None:
         self.unread = count
-        self.setToolTip(f"fedidesk — {count} unread" if count else "fedidesk")
+        self.setToolTip(ngettext("fedidesk — {n} unread", "fedidesk — {n} unread", count).format(
+            n=QLocale().toString(count)) if count else "fedidesk")
 
     def toggle_window(self) -> None:
         if self.window.isVisible():
             self.window.hide()
         else:
             self.show_window()
-        self.toggle_action.setText("Hide fedidesk" if self.window.isVisible()
-                                   else "Show fedidesk")
+        self.toggle_action.setText(_("Hide fedidesk") if self.window.isVisible()
+                                   else _("Show fedidesk"))
 
     def show_window(self) -> None:
         self.window.showNormal()

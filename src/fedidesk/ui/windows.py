@@ -18,6 +18,7 @@ from fedidesk.core.context import AppContext
 from fedidesk.core.drafts import DraftStore
 from fedidesk.core.entities import Status
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.core.posting import draft_for_edit
 from fedidesk.ui.asynctools import show_error, spawn
 from fedidesk.ui.compose import ComposeWindow
@@ -68,7 +69,7 @@ class WindowManager(QObject):
     def compose(self, account: str | None, reply_to: Status | None = None) -> None:
         accounts = self.ctx.accounts.list()
         if not accounts:
-            show_error(self.parent_widget, "No account", "Sign in to an account to post.")
+            show_error(self.parent_widget, _("No account"), _("Sign in to an account to post."))
             return
         spawn(self._compose(account or accounts[0].handle, reply_to))
 
@@ -95,7 +96,7 @@ class WindowManager(QObject):
             api = self.ctx.accounts.api(account)
             source = await api.status_source(status.id)
         except FedideskError as exc:
-            show_error(self.parent_widget, "Cannot edit this post", exc.user_message)
+            show_error(self.parent_widget, _("Cannot edit this post"), exc.user_message)
             return
         window = ComposeWindow(api_for=self.ctx.accounts.api, accounts=self.ctx.accounts.list(),
                                limits=self._limits.get(account), drafts=self.drafts,
@@ -117,7 +118,7 @@ class WindowManager(QObject):
         try:
             api = self.ctx.accounts.api(account)
         except FedideskError as exc:
-            show_error(self.parent_widget, "Cannot open the conversation", exc.user_message)
+            show_error(self.parent_widget, _("Cannot open the conversation"), exc.user_message)
             return
         window = ThreadWindow(api, status_id,
                               open_profile=lambda acc_id: self.profile(account, acc_id),
@@ -131,7 +132,7 @@ class WindowManager(QObject):
         try:
             api = self.ctx.accounts.api(account)
         except FedideskError as exc:
-            show_error(self.parent_widget, "Cannot open the profile", exc.user_message)
+            show_error(self.parent_widget, _("Cannot open the profile"), exc.user_message)
             return
         window = ProfileWindow(api, account_id or entry.account_id,
                                open_profile=lambda acc_id: self.profile(account, acc_id),
@@ -152,15 +153,15 @@ class WindowManager(QObject):
         try:
             results = await self.ctx.accounts.api(account).search(query, resolve=True)
         except FedideskError as exc:
-            show_error(self.parent_widget, "Cannot open the link", exc.user_message)
+            show_error(self.parent_widget, _("Cannot open the link"), exc.user_message)
             return
         if results.statuses:
             self.open_thread(account, results.statuses[0].id)
         elif results.accounts:
             self.profile(account, results.accounts[0].id)
         else:
-            show_error(self.parent_widget, "Nothing found",
-                       f"Your server found nothing at {query}.")
+            show_error(self.parent_widget, _("Nothing found"),
+                       _("Your server found nothing at {query}.").format(query=query))
 
     def moderation(self, account: str) -> None:
         from fedidesk.ui.moderation import ModerationWindow
@@ -168,11 +169,11 @@ class WindowManager(QObject):
         try:
             api = self.ctx.accounts.api(account)
         except FedideskError as exc:
-            show_error(self.parent_widget, "Cannot open mutes and filters", exc.user_message)
+            show_error(self.parent_widget, _("Cannot open mutes and filters"), exc.user_message)
             return
         window: QWidget = ModerationWindow(
             api, open_profile=lambda acc_id: self.profile(account, acc_id))
-        window.setWindowTitle(f"Mutes, blocks and filters — {account}")
+        window.setWindowTitle(_("Mutes, blocks and filters — {account}").format(account=account))
         self._keep(window)
 
     def close_all(self) -> None:
