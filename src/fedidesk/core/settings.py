@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fedidesk.core.i18n import N_
+
 log = logging.getLogger("fedidesk.settings")
 
 
@@ -33,23 +35,23 @@ class Option:
 SCHEMA: dict[str, Option] = {
     o.name: o
     for o in (
-        Option("appearance.theme", str, "system", "Colour scheme: system, light or dark."),
-        Option("appearance.font_scale", float, 1.0, "Text size relative to the system font."),
-        Option("appearance.reduce_motion", bool, False, "Turn off animations."),
+        Option("appearance.theme", str, "system", N_("Colour scheme: system, light or dark.")),
+        Option("appearance.font_scale", float, 1.0, N_("Text size relative to the system font.")),
+        Option("appearance.reduce_motion", bool, False, N_("Turn off animations.")),
         Option("privacy.load_remote_media", str, "always",
-               "Load remote images: always, on-click."),
-        Option("notifications.desktop", bool, False, "Show desktop notifications."),
+               N_("Load remote images: always, on-click.")),
+        Option("notifications.desktop", bool, False, N_("Show desktop notifications.")),
         Option("notifications.types", list, ["mention", "follow"],
                "Notification types that pop up on the desktop."),
-        Option("network.timeout_s", float, 20.0, "Seconds before a request is given up."),
+        Option("network.timeout_s", float, 20.0, N_("Seconds before a request is given up.")),
         Option("general.language", str, "system",
-               "Interface language: system, en, de, fr, es or ja (applies after a restart)."),
+               N_("Interface language: system, en, de, fr, es or ja (applies after a restart).")),
         Option("general.close_to_tray", bool, False,
-               "Closing the window keeps fedidesk in the tray."),
-        Option("general.confirm_boost", bool, False, "Ask before boosting."),
-        Option("deck.columns", list, [], "The deck's columns, left to right."),
-        Option("window.geometry", str, "", "Saved main-window geometry (base64)."),
-        Option("window.state", str, "", "Saved main-window state (base64)."),
+               N_("Closing the window keeps fedidesk in the tray.")),
+        Option("general.confirm_boost", bool, False, N_("Ask before boosting.")),
+        Option("deck.columns", list, [], N_("The deck's columns, left to right.")),
+        Option("window.geometry", str, "", N_("Saved main-window geometry (base64).")),
+        Option("window.state", str, "", N_("Saved main-window state (base64).")),
     )
 }
 
