@@ -65,7 +65,7 @@ def test_errors_speak_the_chosen_language(restore_english: None) -> None:
     assert NetworkError().user_message != NetworkError.user_message
 
 
-def test_right_to_left_layout(qapp: object, ctx: object, qtbot: object,
+def test_right_to_left_layout(qapp: object, ctx: object, qtbot: object,  # noqa: F811
                               restore_english: None) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
