@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from fedidesk.core.api import MastodonApi, Page, Paging
 from fedidesk.core.entities import Conversation, Notification, Status
+from fedidesk.core.i18n import N_, _
 
 ItemKind = Literal["status", "notification", "conversation"]
 
@@ -131,21 +132,21 @@ class ColumnSpec:
         if self.title:
             return self.title
         defaults = {
-            ColumnKind.HOME: "Home", ColumnKind.NOTIFICATIONS: "Notifications",
-            ColumnKind.MENTIONS: "Mentions", ColumnKind.LOCAL: "Local",
-            ColumnKind.FEDERATED: "Federated", ColumnKind.BOOKMARKS: "Bookmarks",
-            ColumnKind.FAVOURITES: "Favourites", ColumnKind.DIRECT: "Direct messages",
-            ColumnKind.TRENDING: "Trending", ColumnKind.LIST: "List",
+            ColumnKind.HOME: N_("Home"), ColumnKind.NOTIFICATIONS: N_("Notifications"),
+            ColumnKind.MENTIONS: N_("Mentions"), ColumnKind.LOCAL: N_("Local"),
+            ColumnKind.FEDERATED: N_("Federated"), ColumnKind.BOOKMARKS: N_("Bookmarks"),
+            ColumnKind.FAVOURITES: N_("Favourites"), ColumnKind.DIRECT: N_("Direct messages"),
+            ColumnKind.TRENDING: N_("Trending"), ColumnKind.LIST: N_("List"),
         }
         if self.kind is ColumnKind.HASHTAG:
-            return " ".join(f"#{t}" for t in self.tags) or "Hashtag"
+            return " ".join(f"#{t}" for t in self.tags) or _("Hashtag")
         if self.kind is ColumnKind.PROFILE:
-            return f"@{self.acct}" if self.acct else "Profile"
+            return f"@{self.acct}" if self.acct else _("Profile")
         if self.kind is ColumnKind.SEARCH:
-            return f"Search: {self.query}"
+            return _("Search: {query}").format(query=self.query)
         if self.kind is ColumnKind.REMOTE:
-            return self.server.split("://", 1)[-1] or "Remote"
-        return defaults[self.kind]
+            return self.server.split("://", 1)[-1] or _("Remote")
+        return _(defaults[self.kind])
 
     @property
     def id_ordered(self) -> bool:
