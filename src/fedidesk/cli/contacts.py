@@ -25,6 +25,7 @@ from fedidesk.core.contacts.extract import Candidate, extract_candidates
 from fedidesk.core.contacts.resolve import Resolution, WebFinger, resolve_candidates
 from fedidesk.core.contacts.sources import ScanInput, load_input
 from fedidesk.core.context import AppContext
+from fedidesk.core.i18n import _, ngettext
 from fedidesk.core.secrets import KeyringUnavailable
 
 MAX_WARNINGS = 20
@@ -33,22 +34,22 @@ REASON_WIDTH = 60
 
 def add_parser(sub: Any) -> None:
     """Register ``contacts`` on the main parser's subcommands."""
-    contacts = sub.add_parser("contacts", help="find former Twitter/X contacts on the fediverse")
+    contacts = sub.add_parser("contacts", help=_("find former Twitter/X contacts on the fediverse"))
     actions = contacts.add_subparsers(dest="contacts_command", metavar="ACTION", required=True)
     scan = actions.add_parser(
-        "scan", help="list fediverse handles found in an archive, a CSV or text",
-        description="Find fediverse handles in a Twitter/X archive (.zip), a CSV of "
-        "accounts (.csv), text files, or standard input (-).")
-    scan.add_argument("files", nargs="+", metavar="FILE", help=".zip, .csv, .txt or -")
+        "scan", help=_("list fediverse handles found in an archive, a CSV or text"),
+        description=_("Find fediverse handles in a Twitter/X archive (.zip), a CSV of "
+                      "accounts (.csv), text files, or standard input (-)."))
+    scan.add_argument("files", nargs="+", metavar="FILE", help=_(".zip, .csv, .txt or -"))
     scan.add_argument("--resolve", action="store_true",
-                      help="check each handle (through your server, or by WebFinger)")
+                      help=_("check each handle (through your server, or by WebFinger)"))
     scan.add_argument("--account", metavar="ACCOUNT",
-                      help="resolve through this signed-in account (user@server)")
-    scan.add_argument("--json", action="store_true", help="machine-readable output")
+                      help=_("resolve through this signed-in account (user@server)"))
+    scan.add_argument("--json", action="store_true", help=_("machine-readable output"))
     scan.add_argument("--save-csv", metavar="PATH",
-                      help="write following_accounts.csv for Mastodon's importer")
+                      help=_("write following_accounts.csv for Mastodon's importer"))
     scan.add_argument("--min-confidence", type=float, default=0.0, metavar="X",
-                      help="hide candidates below this confidence (0–1)")
+                      help=_("hide candidates below this confidence (0–1)"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,14 +71,24 @@ def _report_inputs(inputs: list[ScanInput]) -> None:
     for problem in problems[:MAX_WARNINGS]:
         _warn(problem)
     if len(problems) > MAX_WARNINGS:
-        _warn(f"…and {len(problems) - MAX_WARNINGS} more problems.")
+        more = len(problems) - MAX_WARNINGS
+        _warn(ngettext("…and {count} more problem.", "…and {count} more problems.",
+                       more).format(count=more))
     for item in inputs:
         if item.archive is not None:
             archive = item.archive
-            _warn(f"{item.label}: archive of @{archive.owner or '?'}: follows "
-                  f"{len(archive.following)} accounts ({archive.recovered} with a known "
-                  f"screen name), {len(archive.followers)} followers, "
-                  f"{len(archive.tweets)} tweets scanned.")
+            follows = ngettext(
+                "follows {count} account ({recovered} with a known screen name)",
+                "follows {count} accounts ({recovered} with a known screen name)",
+                len(archive.following)).format(count=len(archive.following),
+                                               recovered=archive.recovered)
+            followers = ngettext("{count} follower", "{count} followers",
+                                 len(archive.followers)).format(count=len(archive.followers))
+            tweets = ngettext("{count} tweet scanned", "{count} tweets scanned",
+                              len(archive.tweets)).format(count=len(archive.tweets))
+            _warn(_("{label}: archive of @{owner}: {follows}, {followers}, {tweets}.").format(
+                label=item.label, owner=archive.owner or "?", follows=follows,
+                followers=followers, tweets=tweets))
 
 
 async def _scan(args: argparse.Namespace) -> int:
@@ -95,8 +106,14 @@ async def _scan(args: argparse.Namespace) -> int:
         handles = ([r.handle for r in resolutions if r.resolved] if resolutions is not None
                    else [c.handle for c in candidates])
         count = write_following_csv(args.save_csv, handles)
-        _warn(f"Wrote {count} accounts to {args.save_csv}. Import it on your server's website "
-              "(Settings → Import and export → Import, type Following, mode Merge).")
+        # The English singular keeps "accounts" (the existing output); other languages use
+        # their own forms.
+        _warn(ngettext(
+            "Wrote {count} accounts to {path}. Import it on your server's website "
+            "(Settings → Import and export → Import, type Following, mode Merge).",
+            "Wrote {count} accounts to {path}. Import it on your server's website "
+            "(Settings → Import and export → Import, type Following, mode Merge).",
+            count).format(count=count, path=args.save_csv))
     return 0
 
 
@@ -111,7 +128,7 @@ async def _resolve(args: argparse.Namespace, candidates: list[Candidate]) -> lis
         api, domain = _account_api(args, ctx)
         if api is not None:
             return await resolve_candidates(candidates, api=api, local_domain=domain)
-        _warn("No signed-in account: checking handles by WebFinger only.")
+        _warn(_("No signed-in account: checking handles by WebFinger only."))
         async with WebFinger() as webfinger:
             return await resolve_candidates(candidates, webfinger=webfinger)
     finally:
@@ -133,9 +150,10 @@ def _resolved_text(resolution: Resolution | None) -> str:
     if resolution is None:
         return "-"
     if resolution.status == "moved":
-        return f"moved → {resolution.handle}"
+        return _("moved → {handle}").format(handle=resolution.handle)
     if resolution.status == "found":
-        return f"yes ({resolution.account_id})" if resolution.account_id else "yes"
+        return (_("yes ({id})").format(id=resolution.account_id) if resolution.account_id
+                else _("yes"))
     return resolution.status.replace("_", " ")
 
 
@@ -155,9 +173,10 @@ def _rows(candidates: list[Candidate], resolutions: list[Resolution] | None) -> 
 
 def _print_table(candidates: list[Candidate], resolutions: list[Resolution] | None) -> None:
     if not candidates:
-        print("No fediverse handles found.")
+        print(_("No fediverse handles found."))
         return
-    rows = [["HANDLE", "FROM", "CONF", "REASON", "RESOLVED"], *_rows(candidates, resolutions)]
+    header = [_("HANDLE"), _("FROM"), _("CONF"), _("REASON"), _("RESOLVED")]
+    rows = [header, *_rows(candidates, resolutions)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]

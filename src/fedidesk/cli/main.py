@@ -25,6 +25,7 @@ from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.auth.login import browser_login, token_login
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import FedideskError
+from fedidesk.core.i18n import _
 from fedidesk.core.paths import resolve_paths
 from fedidesk.core.secrets import KeyringUnavailable
 from fedidesk.core.settings import Settings
@@ -34,39 +35,39 @@ Command = Callable[[argparse.Namespace, AppContext], Awaitable[int]]
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="fedidesk", description="A desktop Mastodon client. Without a command, the "
-        "window opens.")
+        prog="fedidesk", description=_("A desktop Mastodon client. Without a command, the "
+                                         "window opens."))
     parser.add_argument("--version", action="version", version=f"fedidesk {__version__}")
     parser.add_argument("--profile-dir", metavar="DIR",
-                        help="keep settings, cache and logs in DIR (also FEDIDESK_HOME)")
+                        help=_("keep settings, cache and logs in DIR (also FEDIDESK_HOME)"))
     parser.add_argument("--sandbox", action="store_true",
-                        help="open the window against a local practice server")
+                        help=_("open the window against a local practice server"))
     parser.add_argument("--session-only", action="store_true",
-                        help="keep sign-ins in memory only (when there is no system keyring)")
+                        help=_("keep sign-ins in memory only (when there is no system keyring)"))
     # Used by the README screenshot script and the smoke test: save the window, then quit.
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
     parser.add_argument("--screenshot-delay", type=float, default=3.0, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    login = sub.add_parser("login", help="sign in to a server in your browser")
-    login.add_argument("server", metavar="SERVER", help="e.g. mastodon.social")
+    login = sub.add_parser("login", help=_("sign in to a server in your browser"))
+    login.add_argument("server", metavar="SERVER", help=_("e.g. mastodon.social"))
     login.add_argument("--no-browser", action="store_true",
-                       help="print the sign-in address instead of opening a browser")
+                       help=_("print the sign-in address instead of opening a browser"))
     login.add_argument("--token-stdin", action="store_true",
-                       help="read an existing access token from standard input")
+                       help=_("read an existing access token from standard input"))
 
-    accounts = sub.add_parser("accounts", help="list signed-in accounts")
-    accounts.add_argument("--json", action="store_true", help="machine-readable output")
+    accounts = sub.add_parser("accounts", help=_("list signed-in accounts"))
+    accounts.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
-    logout = sub.add_parser("logout", help="sign out and revoke the token")
-    logout.add_argument("account", metavar="ACCOUNT", help="user@server")
+    logout = sub.add_parser("logout", help=_("sign out and revoke the token"))
+    logout.add_argument("account", metavar="ACCOUNT", help=_("user@server"))
 
-    default = sub.add_parser("default", help="choose the default account")
-    default.add_argument("account", metavar="ACCOUNT", help="user@server")
+    default = sub.add_parser("default", help=_("choose the default account"))
+    default.add_argument("account", metavar="ACCOUNT", help=_("user@server"))
 
-    info = sub.add_parser("server-info", help="show what a server offers")
+    info = sub.add_parser("server-info", help=_("show what a server offers"))
     info.add_argument("server", metavar="SERVER")
-    info.add_argument("--json", action="store_true", help="machine-readable output")
+    info.add_argument("--json", action="store_true", help=_("machine-readable output"))
     onboarding.add_parsers(sub)  # servers, links (cli/onboarding.py)
     wizardcmds.add_parsers(sub)  # totp check, hashtags suggest (cli/wizardcmds.py)
     contacts_cli.add_parser(sub)  # contacts scan (cli/contacts.py)
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str]) -> int:
     """Parse ``argv`` and run; returns the exit code."""
+    _install_language(_profile_dir_from(argv))  # before the parser: its help texts translate
     parser = build_parser()
     # Links handed over by the desktop (``fedidesk %U``): open them in the window.
     # Only when no subcommand is given: ``login https://…`` keeps its server argument.
@@ -89,7 +91,6 @@ def run(argv: list[str]) -> int:
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     args.open_urls = urls
-    _install_language(args)
     if args.command is None:
         from fedidesk.ui.app import run_gui  # lazy: headless machines have no Qt display
 
@@ -112,11 +113,24 @@ def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
     return set()
 
 
-def _install_language(args: argparse.Namespace) -> None:
+def _profile_dir_from(argv: list[str]) -> str | None:
+    """``--profile-dir DIR`` / ``--profile-dir=DIR`` from ``argv``, before argparse runs."""
+    found: str | None = None
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--profile-dir" and index + 1 < len(argv):
+            found = argv[index + 1]
+        elif arg.startswith("--profile-dir="):
+            found = arg.split("=", 1)[1]
+    return found
+
+
+def _install_language(profile_dir: str | None) -> None:
     """Pick the interface language: the profile's setting, else the system's."""
     choice = None
     try:
-        settings = Settings(resolve_paths(getattr(args, "profile_dir", None)).settings_file)
+        settings = Settings(resolve_paths(profile_dir).settings_file)
         choice = settings.get("general.language")
     except (OSError, ValueError):
         choice = None
@@ -127,12 +141,13 @@ def _guard(body: Callable[[], int]) -> int:
     try:
         return body()
     except KeyringUnavailable as exc:
-        _fail(f"No working system keyring was found ({exc.reason}), so fedidesk will not "
-              "store sign-ins. Run with --session-only to keep them in memory for this run.")
+        _fail(_("No working system keyring was found ({reason}), so fedidesk will not "
+                "store sign-ins. Run with --session-only to keep them in memory for this "
+                "run.").format(reason=exc.reason))
     except FedideskError as exc:
         _fail(exc.user_message)
     except KeyboardInterrupt:
-        _fail("Interrupted.")
+        _fail(_("Interrupted."))
         return 130
     return 1
 
@@ -155,12 +170,14 @@ async def _with_context(args: argparse.Namespace, command: Command) -> int:
 def open_browser(url: str) -> object:
     """Open ``url`` in the user's browser (tests replace this)."""
     if not webbrowser.open(url):
-        print(f"Open this address in your browser to sign in:\n{url}", file=sys.stderr)
+        print(_("Open this address in your browser to sign in:\n{url}").format(url=url),
+              file=sys.stderr)
     return None
 
 
 def print_url(url: str) -> object:
-    print(f"Open this address in a browser to sign in:\n{url}", file=sys.stderr)
+    print(_("Open this address in a browser to sign in:\n{url}").format(url=url),
+          file=sys.stderr)
     return None
 
 
@@ -180,7 +197,8 @@ def _stdin_prompt() -> Callable[[], Awaitable[str]] | None:
         def read() -> None:
             loop.call_soon_threadsafe(deliver, sys.stdin.readline())
 
-        print("…or paste the code (or the address the browser ended on) here:", file=sys.stderr)
+        print(_("…or paste the code (or the address the browser ended on) here:"),
+              file=sys.stderr)
         threading.Thread(target=read, daemon=True, name="fedidesk-code-prompt").start()
         return await result
 
@@ -189,7 +207,7 @@ def _stdin_prompt() -> Callable[[], Awaitable[str]] | None:
 
 async def _login(args: argparse.Namespace, ctx: AppContext) -> int:
     if not ctx.secrets.persistent:
-        _fail("Session-only mode: this sign-in is forgotten when the command ends.")
+        _fail(_("Session-only mode: this sign-in is forgotten when the command ends."))
     if args.token_stdin:
         token = sys.stdin.readline()
         entry = await token_login(args.server, token, accounts=ctx.accounts)
@@ -198,15 +216,15 @@ async def _login(args: argparse.Namespace, ctx: AppContext) -> int:
             args.server, open_browser=print_url if args.no_browser else open_browser,
             secrets=ctx.secrets, accounts=ctx.accounts, prompt_code=_stdin_prompt(),
             confirm_host=_confirm_host)
-    print(f"Signed in as {entry.handle}.")
+    print(_("Signed in as {handle}.").format(handle=entry.handle))
     return 0
 
 
 async def _confirm_host(host: str) -> bool:
     if not sys.stdin.isatty():
         return False
-    print(f"Signing in continues on another site: {host}. Continue? [y/N] ", end="",
-          file=sys.stderr, flush=True)
+    print(_("Signing in continues on another site: {host}. Continue? [y/N] ").format(host=host),
+          end="", file=sys.stderr, flush=True)
     answer = await asyncio.to_thread(sys.stdin.readline)
     return answer.strip().lower() in ("y", "yes")
 
@@ -218,10 +236,10 @@ async def _accounts(args: argparse.Namespace, ctx: AppContext) -> int:
         print(json.dumps([_account_json(e, e.handle == default) for e in entries], indent=2))
         return 0
     if not entries:
-        print("No accounts are signed in. Use: fedidesk login SERVER")
+        print(_("No accounts are signed in. Use: fedidesk login SERVER"))
     for entry in entries:
-        marks = (" (default)" if entry.handle == default else "") + (
-            " (needs sign-in)" if entry.needs_sign_in else "")
+        marks = (" " + _("(default)") if entry.handle == default else "") + (
+            " " + _("(needs sign-in)") if entry.needs_sign_in else "")
         name = f"  {entry.display_name}" if entry.display_name else ""
         print(f"{entry.handle}{marks}{name}")
     return 0
@@ -234,17 +252,18 @@ def _account_json(entry: AccountEntry, is_default: bool) -> dict[str, Any]:
 async def _logout(args: argparse.Namespace, ctx: AppContext) -> int:
     result = await ctx.accounts.logout(args.account)
     if result.revoked:
-        print(f"Signed out of {result.handle}.")
+        print(_("Signed out of {handle}.").format(handle=result.handle))
         return 0
-    print(f"Signed out of {result.handle} on this computer.")
-    _fail(f"The server did not confirm the sign-out: {result.problem} You can remove "
-          "fedidesk under Settings → Account → Authorized apps on the server's website.")
+    print(_("Signed out of {handle} on this computer.").format(handle=result.handle))
+    _fail(_("The server did not confirm the sign-out: {problem} You can remove "
+            "fedidesk under Settings → Account → Authorized apps on the server's "
+            "website.").format(problem=result.problem))
     return 1
 
 
 async def _default(args: argparse.Namespace, ctx: AppContext) -> int:
     entry = ctx.accounts.set_default(args.account)
-    print(f"{entry.handle} is now the default account.")
+    print(_("{handle} is now the default account.").format(handle=entry.handle))
     return 0
 
 

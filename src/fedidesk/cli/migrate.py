@@ -19,6 +19,7 @@ from typing import Any
 
 from fedidesk.cli import migrate_move
 from fedidesk.core.context import AppContext
+from fedidesk.core.i18n import _
 from fedidesk.core.migration.export import (
     CATEGORIES,
     ExportProgress,
@@ -29,19 +30,20 @@ from fedidesk.core.migration.export import (
 
 def add_parser(sub: Any) -> None:
     """Register ``migrate`` on the main parser's subcommands."""
-    migrate = sub.add_parser("migrate", help="move to another server: export your data")
+    migrate = sub.add_parser("migrate", help=_("move to another server: export your data"))
     actions = migrate.add_subparsers(dest="migrate_command", metavar="ACTION", required=True)
     export = actions.add_parser(
-        "export", help="save follows, mutes, blocks, lists, bookmarks, … to a folder",
-        description="Export an account into Mastodon's import files (plus extras.json and "
-        "manifest.json). Running it again into the same folder continues an unfinished "
-        "export.")
+        "export", help=_("save follows, mutes, blocks, lists, bookmarks, … to a folder"),
+        description=_("Export an account into Mastodon's import files (plus extras.json and "
+                      "manifest.json). Running it again into the same folder continues an "
+                      "unfinished export."))
     export.add_argument("--account", required=True, metavar="ACCOUNT",
-                        help="the signed-in account to export (user@server)")
-    export.add_argument("--to", required=True, metavar="DIR", help="folder to write into")
+                        help=_("the signed-in account to export (user@server)"))
+    export.add_argument("--to", required=True, metavar="DIR", help=_("folder to write into"))
     export.add_argument("--only", metavar="LIST", type=_categories,
-                        help="comma-separated subset of: " + ",".join(CATEGORIES))
-    export.add_argument("--json", action="store_true", help="print the manifest as JSON")
+                        help=_("comma-separated subset of: {names}").format(
+                            names=",".join(CATEGORIES)))
+    export.add_argument("--json", action="store_true", help=_("print the manifest as JSON"))
     migrate_move.add_parsers(actions)  # move-status (cli/migrate_move.py)
 
 
@@ -50,7 +52,8 @@ def _categories(text: str) -> list[str]:
     unknown = [n for n in names if n not in CATEGORIES]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
-            f"unknown: {', '.join(unknown) or '(empty)'}; choose from {', '.join(CATEGORIES)}")
+            _("unknown: {names}; choose from {choices}").format(
+                names=", ".join(unknown) or _("(empty)"), choices=", ".join(CATEGORIES)))
     return names
 
 
@@ -75,11 +78,13 @@ class _StderrProgress:
         step = f"[{p.category_index + 1}/{p.category_count}] {p.category}"
         if p.waiting_until is not None:
             wait = max(0, round(p.waiting_until - time.time()))
-            print(f"{step}: rate limited, continuing in {wait} s", file=sys.stderr)
+            print(_("{step}: rate limited, continuing in {seconds} s").format(
+                step=step, seconds=wait), file=sys.stderr)
             return
         total = f"/{p.total}" if p.total is not None else ""
-        eta = f", about {round(p.eta_seconds)} s left" if p.eta_seconds else ""
-        state = " done" if p.finished else eta
+        eta = (_(", about {seconds} s left").format(seconds=round(p.eta_seconds))
+               if p.eta_seconds else "")
+        state = " " + _("done") if p.finished else eta
         print(f"{step}: {p.done}{total}{state}", file=sys.stderr)
 
 
@@ -101,11 +106,15 @@ def _print(result: ExportResult, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(manifest.to_json(), indent=2, ensure_ascii=False))
         return
-    print(f"Exported {manifest.source_account} to {result.dest}"
-          + (" (continued an earlier run)" if result.resumed else "") + ":")
+    if result.resumed:
+        print(_("Exported {account} to {folder} (continued an earlier run):").format(
+            account=manifest.source_account, folder=result.dest))
+    else:
+        print(_("Exported {account} to {folder}:").format(
+            account=manifest.source_account, folder=result.dest))
     for name, count in manifest.counts.items():
         print(f"  {name}: {count}")
     for note in manifest.notes:
-        print(f"Note: {note}")
-    print("Import the CSV files on your new server: Settings → Import and export → Import, "
-          "mode Merge.")
+        print(_("Note: {note}").format(note=note))
+    print(_("Import the CSV files on your new server: Settings → Import and export → Import, "
+            "mode Merge."))

@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 from fedidesk.core.context import AppContext
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.assistant import ImportOutcome, import_folder, parse_only
 from fedidesk.core.migration.importer import ImportProgress, hhmm
 from fedidesk.core.migration.importjournal import ImportJournal
@@ -35,7 +36,7 @@ def _only(text: str) -> tuple[str, ...]:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
     if not names:
-        raise argparse.ArgumentTypeError("empty list")
+        raise argparse.ArgumentTypeError(_("empty list"))
     return names
 
 
@@ -49,25 +50,26 @@ def add_parsers(sub: Any) -> None:
     """Add ``import``, ``status`` and ``verify`` to the existing ``migrate`` group."""
     actions = _actions(sub)
     imp = actions.add_parser(
-        "import", help="import an export folder into the new account (merge only)",
-        description="Add follows, hashtags, mutes, blocks, domain blocks, lists, bookmarks "
-        "and filters from DIR to the account. Never removes anything. Run it again to "
-        "continue an interrupted import.")
+        "import", help=_("import an export folder into the new account (merge only)"),
+        description=_("Add follows, hashtags, mutes, blocks, domain blocks, lists, bookmarks "
+                      "and filters from DIR to the account. Never removes anything. Run it "
+                      "again to continue an interrupted import."))
     imp.add_argument("--account", required=True, metavar="NEW",
-                     help="the signed-in account to import into (user@server)")
+                     help=_("the signed-in account to import into (user@server)"))
     imp.add_argument("--from", required=True, dest="source", metavar="DIR",
-                     help="our export folder, or a folder with Mastodon's export files")
-    imp.add_argument("--dry-run", action="store_true", help="only show what would change")
+                     help=_("our export folder, or a folder with Mastodon's export files"))
+    imp.add_argument("--dry-run", action="store_true", help=_("only show what would change"))
     imp.add_argument("--only", type=_only, metavar="LIST",
-                     help="comma-separated subset of: " + ",".join(CATEGORIES))
-    imp.add_argument("--json", action="store_true", help="machine-readable output")
-    status = actions.add_parser("status", help="show import jobs and how far they got")
-    status.add_argument("--account", metavar="NEW", help="only this account's jobs")
-    status.add_argument("--json", action="store_true", help="machine-readable output")
-    ver = actions.add_parser("verify", help="compare an export with the new account")
+                     help=_("comma-separated subset of: {names}").format(
+                         names=",".join(CATEGORIES)))
+    imp.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    status = actions.add_parser("status", help=_("show import jobs and how far they got"))
+    status.add_argument("--account", metavar="NEW", help=_("only this account's jobs"))
+    status.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    ver = actions.add_parser("verify", help=_("compare an export with the new account"))
     ver.add_argument("--account", required=True, metavar="NEW")
     ver.add_argument("--from", required=True, dest="source", metavar="DIR")
-    ver.add_argument("--json", action="store_true", help="print the report as JSON")
+    ver.add_argument("--json", action="store_true", help=_("print the report as JSON"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,7 +89,8 @@ async def _main(args: argparse.Namespace) -> int:
                                   journal=ImportJournal(ctx.db))
             print(json.dumps(report.to_json(), indent=2, ensure_ascii=False) if args.json
                   else report.to_text(), end="" if not args.json else "\n")
-            _warn(f"Saved {REPORT_JSON} and {REPORT_TEXT} in {args.source}.")
+            _warn(_("Saved {report_json} and {report_text} in {folder}.").format(
+                report_json=REPORT_JSON, report_text=REPORT_TEXT, folder=args.source))
             return 0 if all(i.status == "arrived" for i in report.items) else 1
         outcome = await import_folder(api, ctx.db, entry.handle, args.source, only=args.only,
                                       dry_run=args.dry_run, progress=_progress)
@@ -134,11 +137,16 @@ def _print(outcome: ImportOutcome, *, as_json: bool) -> None:
         print(json.dumps(_json(outcome), indent=2, ensure_ascii=False))
         return
     plan, summary = outcome.plan, outcome.summary
-    print(("Plan" if summary is None else "Import") + f" for {plan.account} from "
-          f"{plan.source.directory} (merge only: nothing is removed):")
+    heading = (_("Plan for {account} from {folder} (merge only: nothing is removed):")
+               if summary is None else
+               _("Import for {account} from {folder} (merge only: nothing is removed):"))
+    print(heading.format(account=plan.account, folder=plan.source.directory))
+    extra = {"unresolvable": N_("{count} unresolvable"), "deferred": N_("{count} deferred"),
+             "finished": N_("{count} finished")}
     for name, counts in plan.summary().items():
-        parts = [f"+{counts['to_add']} to add", f"{counts['already_there']} already there"]
-        parts += [f"{counts[k]} {k.replace('_', ' ')}" for k in
+        parts = [_("+{count} to add").format(count=counts["to_add"]),
+                 _("{count} already there").format(count=counts["already_there"])]
+        parts += [_(extra[k]).format(count=counts[k]) for k in
                   ("unresolvable", "deferred", "finished") if counts[k]]
         print(f"  {name}: " + ", ".join(parts))
     for name, cat in plan.categories.items():
@@ -148,21 +156,29 @@ def _print(outcome: ImportOutcome, *, as_json: bool) -> None:
         for item in cat.unresolvable:
             print(f"    ! {name}: {item.item.replace(chr(9), ' → ')}: {item.note}")
     for line in (*plan.warnings, *plan.source.problems[:20]):
-        print(f"Note: {line}")
+        print(_("Note: {note}").format(note=line))
     if plan.follow_path == SERVER:
-        print(f"Upload {plan.server_csv} under Settings → Import and export → Import "
-              "(type Following, mode Merge), then run: fedidesk migrate verify.")
+        print(_("Upload {file} under Settings → Import and export → Import "
+                "(type Following, mode Merge), then run: fedidesk migrate verify.").format(
+                    file=plan.server_csv))
     if summary is None:
         return
     for name, states in summary.counts.items():
         print(f"  {name}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
     for note in summary.notes:
-        print(f"Note: {note}")
-    if summary.open_rows:
-        when = f" after {hhmm(summary.resumes_at)}" if summary.resumes_at else " later"
-        print(f"{summary.open_rows} rows are not finished; run the same command again{when}.")
+        print(_("Note: {note}").format(note=note))
+    if summary.open_rows and summary.resumes_at:
+        print(ngettext(
+            "{count} row is not finished; run the same command again after {time}.",
+            "{count} rows are not finished; run the same command again after {time}.",
+            summary.open_rows).format(count=summary.open_rows, time=hhmm(summary.resumes_at)))
+    elif summary.open_rows:
+        print(ngettext(
+            "{count} row is not finished; run the same command again later.",
+            "{count} rows are not finished; run the same command again later.",
+            summary.open_rows).format(count=summary.open_rows))
     else:
-        print("Finished. Check the result with: fedidesk migrate verify.")
+        print(_("Finished. Check the result with: fedidesk migrate verify."))
 
 
 def _status(args: argparse.Namespace, journal: ImportJournal) -> int:
@@ -174,10 +190,13 @@ def _status(args: argparse.Namespace, journal: ImportJournal) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
     if not data:
-        print("No imports yet.")
+        print(_("No imports yet."))
     for job in data:
-        print(f"#{job['job']} {job['account']} from {job['source']}: {job['state']}, "
-              f"{job['open_rows']} rows open")
+        print(ngettext("#{job} {account} from {source}: {state}, {count} row open",
+                       "#{job} {account} from {source}: {state}, {count} rows open",
+                       job["open_rows"]).format(
+                           job=job["job"], account=job["account"], source=job["source"],
+                           state=job["state"], count=job["open_rows"]))
         for name, states in job["counts"].items():
             print(f"  {name}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
     return 0

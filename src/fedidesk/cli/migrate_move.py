@@ -15,23 +15,26 @@ import json
 from typing import Any
 
 from fedidesk.core.context import AppContext
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.migration.move import Endpoint, MoveAssistant, StepResult
 
 COMMANDS = ("move-status",)
-LABELS = {"check_alias": "Alias", "confirm_moved": "Moved", "followers_arriving": "Followers"}
+LABELS = {"check_alias": N_("Alias"), "confirm_moved": N_("Moved"),
+          "followers_arriving": N_("Followers")}
 
 
 def add_parsers(actions: Any) -> None:
     """Add ``move-status`` to the ``migrate`` group's sub-commands."""
     status = actions.add_parser(
-        "move-status", help="check an account move: alias, moved, followers arriving",
-        description="Check from outside how far a move from OLD to NEW got. The alias and the "
-        "move itself are made on the servers' websites (Settings → Account).")
-    status.add_argument("--old", required=True, metavar="OLD", help="old handle, user@server")
-    status.add_argument("--new", required=True, metavar="NEW", help="new handle, user@server")
-    status.add_argument("--old-server", metavar="URL", help="old server's address if different")
-    status.add_argument("--new-server", metavar="URL", help="new server's address if different")
-    status.add_argument("--json", action="store_true", help="machine-readable output")
+        "move-status", help=_("check an account move: alias, moved, followers arriving"),
+        description=_("Check from outside how far a move from OLD to NEW got. The alias and "
+                      "the move itself are made on the servers' websites (Settings → "
+                      "Account)."))
+    status.add_argument("--old", required=True, metavar="OLD", help=_("old handle, user@server"))
+    status.add_argument("--new", required=True, metavar="NEW", help=_("new handle, user@server"))
+    status.add_argument("--old-server", metavar="URL", help=_("old server's address if different"))
+    status.add_argument("--new-server", metavar="URL", help=_("new server's address if different"))
+    status.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,11 +57,16 @@ async def _status(args: argparse.Namespace) -> int:
                          ensure_ascii=False))
     else:
         for step, result in results.items():
-            mark = "ok" if result.ok else "no"
-            print(f"{LABELS.get(step, step)}: {mark}. {result.message}")
+            mark = _("ok") if result.ok else _("no")
+            label = _(LABELS[step]) if step in LABELS else step
+            print(_("{label}: {mark}. {message}").format(label=label, mark=mark,
+                                                          message=result.message))
             if not result.ok and result.next_action:
-                print(f"  Next: {result.next_action}" + (f" ({result.url})" if result.url
-                                                         else ""))
+                if result.url:
+                    print("  " + _("Next: {action} ({url})").format(
+                        action=result.next_action, url=result.url))
+                else:
+                    print("  " + _("Next: {action}").format(action=result.next_action))
     return 0 if ok else 1
 
 

@@ -32,6 +32,7 @@ from fedidesk.core.directory import (
     DirectoryServer,
     search_servers,
 )
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.links import check_link, guidance_for
 from fedidesk.core.paths import resolve_paths
 from fedidesk.core.server_details import fetch_server_details
@@ -44,34 +45,34 @@ DIRECTORY_BASE_URL = DIRECTORY_URL
 
 def add_parsers(sub: Any) -> None:
     """Register ``servers`` and ``links`` on the main parser's subparsers."""
-    servers = sub.add_parser("servers", help="find a server to join (joinmastodon.org)")
-    servers.add_argument("--language", default="", metavar="L", help="language code, e.g. en")
+    servers = sub.add_parser("servers", help=_("find a server to join (joinmastodon.org)"))
+    servers.add_argument("--language", default="", metavar="L", help=_("language code, e.g. en"))
     servers.add_argument("--category", default="", choices=("", *CATEGORIES), metavar="C",
-                         help=f"one of: {', '.join(CATEGORIES)}")
+                         help=_("one of: {choices}").format(choices=", ".join(CATEGORIES)))
     servers.add_argument("--region", default="", choices=("", *REGIONS), metavar="R",
-                         help=f"one of: {', '.join(REGIONS)}")
+                         help=_("one of: {choices}").format(choices=", ".join(REGIONS)))
     servers.add_argument("--ownership", default="", choices=("", *OWNERSHIPS),
                          help=argparse.SUPPRESS)
     signup = servers.add_mutually_exclusive_group()
     signup.add_argument("--instant", action="store_true",
-                        help="only servers where you can sign up right away")
+                        help=_("only servers where you can sign up right away"))
     signup.add_argument("--manual", action="store_true",
-                        help="only servers that review sign-ups")
+                        help=_("only servers that review sign-ups"))
     servers.add_argument("--search", default="", metavar="TEXT",
-                         help="match TEXT in the address, description or tags")
+                         help=_("match TEXT in the address, description or tags"))
     servers.add_argument("--offline", action="store_true",
-                         help="do not ask joinmastodon.org; use the saved or built-in list")
-    servers.add_argument("--refresh", action="store_true", help="ignore the saved list")
-    servers.add_argument("--json", action="store_true", help="machine-readable output")
+                         help=_("do not ask joinmastodon.org; use the saved or built-in list"))
+    servers.add_argument("--refresh", action="store_true", help=_("ignore the saved list"))
+    servers.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
-    links = sub.add_parser("links", help="check profile links (rel=me verification)")
+    links = sub.add_parser("links", help=_("check profile links (rel=me verification)"))
     actions = links.add_subparsers(dest="links_command", metavar="ACTION", required=True)
-    check = actions.add_parser("check", help="would Mastodon verify this link?")
-    check.add_argument("url", metavar="URL", help="the https:// page in your profile field")
+    check = actions.add_parser("check", help=_("would Mastodon verify this link?"))
+    check.add_argument("url", metavar="URL", help=_("the https:// page in your profile field"))
     check.add_argument("--profile", required=True, metavar="PROFILE_URL",
-                       help="your profile address, e.g. https://mastodon.social/@you")
-    check.add_argument("--json", action="store_true", help="machine-readable output")
-    snippet = actions.add_parser("snippet", help="the HTML that makes a page link back")
+                       help=_("your profile address, e.g. https://mastodon.social/@you"))
+    check.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    snippet = actions.add_parser("snippet", help=_("the HTML that makes a page link back"))
     snippet.add_argument("--profile", required=True, metavar="PROFILE_URL")
 
 
@@ -96,18 +97,19 @@ async def servers_command(args: argparse.Namespace) -> int:
         return 0
     _say(result.describe())
     if not shown:
-        _say("No servers match. Try fewer filters.")
+        _say(_("No servers match. Try fewer filters."))
     for server in shown:
         print(_server_line(server))
     return 0
 
 
 def _server_line(server: DirectoryServer) -> str:
-    signup = "approval" if server.approval_required else "open"
+    signup = _("approval") if server.approval_required else _("open")
     tags = f"  [{', '.join(server.tags)}]" if server.tags else ""
     about = " ".join(server.description.split())
     about = about if len(about) <= 90 else about[:89] + "…"
-    return (f"{server.domain:<24} {signup:<8} {server.last_week_users:>8} weekly  "
+    weekly = _("{count} weekly").format(count=f"{server.last_week_users:>8}")
+    return (f"{server.domain:<24} {signup:<8} {weekly}  "
             f"{','.join(server.languages) or '-':<6} {server.category or '-'}{tags}\n"
             f"    {about}")
 
@@ -121,21 +123,21 @@ async def server_info_command(args: argparse.Namespace) -> int:
     for key, value in details.info.to_json().items():
         if value not in (None, "", [], {}) and key not in ("rules", "warnings"):
             print(f"{key}: {value}")
-    print(f"response time: {details.response_ms} ms" if details.response_ms is not None
-          else "response time: no answer")
-    print(f"moderation list: {details.domain_blocks.describe()}")
-    for label, value in (("contact", details.contact_email), ("contact account",
-                         details.contact_account), ("about", details.about_url),
-                         ("terms", details.terms_url), ("privacy", details.privacy_url)):
+    print(_("response time: {ms} ms").format(ms=details.response_ms)
+          if details.response_ms is not None else _("response time: no answer"))
+    print(_("moderation list: {summary}").format(summary=details.domain_blocks.describe()))
+    for label, value in ((N_("contact"), details.contact_email), (N_("contact account"),
+                         details.contact_account), (N_("about"), details.about_url),
+                         (N_("terms"), details.terms_url), (N_("privacy"), details.privacy_url)):
         if value:
-            print(f"{label}: {value}")
+            print(f"{_(label)}: {value}")
     for number, rule in enumerate(details.rules, 1):
-        print(f"rule {number}: {' '.join(rule.text.split())}")
+        print(_("rule {number}: {text}").format(number=number, text=" ".join(rule.text.split())))
     if details.extended_description:
-        print("about the server:\n  " + details.extended_description[:1500].replace(
+        print(_("about the server:") + "\n  " + details.extended_description[:1500].replace(
             "\n", "\n  "))
     for warning in details.warnings:
-        _say(f"warning: {warning}")
+        _say(_("warning: {warning}").format(warning=warning))
     return 0
 
 
