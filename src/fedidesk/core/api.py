@@ -47,6 +47,7 @@ from fedidesk.core.errors import (
     ValidationError,
 )
 from fedidesk.core.http import RetryPolicy, Sender, make_client, require_secure_url, send
+from fedidesk.core.i18n import _
 from fedidesk.core.ratelimit import USER, Priority, RateLimitGovernor, governor_for
 from fedidesk.core.redact import register_secret
 
@@ -142,21 +143,27 @@ def map_error(response: httpx.Response) -> ApiError:
     if status == 401:
         return AuthExpiredError(**kw)
     if status == 403:
-        return ForbiddenError(f"{host} does not allow this for your account{_quote(text)}", **kw)
+        return ForbiddenError(_("{host} does not allow this for your account{quote}").format(
+            host=host, quote=_quote(text)), **kw)
     if status == 404 and body is None:
-        return NotSupportedError(f"This feature is not supported by {host}.", **kw)
+        return NotSupportedError(_("This feature is not supported by {host}.").format(host=host),
+                                 **kw)
     if status in (404, 410):
-        return NotFoundError(f"{host} could not find it{_quote(text)}", **kw)
+        return NotFoundError(_("{host} could not find it{quote}").format(
+            host=host, quote=_quote(text)), **kw)
     if status == 422:
-        return ValidationError(f"{host} did not accept this{_quote(text)}",
+        return ValidationError(_("{host} did not accept this{quote}").format(host=host,
+                                                                         quote=_quote(text)),
                                details=details if isinstance(details, dict) else None, **kw)
     if status == 429:
         return RateLimitedError(detail=kw["detail"])
     if status >= 500:
         return ServerUnavailableError(
-            f"{host} is having trouble (HTTP {status}){_quote(text)} Try again in a few minutes.",
+            _("{host} is having trouble (HTTP {status}){quote} Try again in a few "
+              "minutes.").format(host=host, status=status, quote=_quote(text)),
             **kw)
-    return ApiError(f"{host} refused the request (HTTP {status}){_quote(text)}", **kw)
+    return ApiError(_("{host} refused the request (HTTP {status}){quote}").format(
+        host=host, status=status, quote=_quote(text)), **kw)
 
 
 def parse_json(response: httpx.Response) -> Any:
@@ -165,8 +172,8 @@ def parse_json(response: httpx.Response) -> Any:
         return response.json()
     except (jsonlib.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ServerUnavailableError(
-            f"{response.url.host} sent an incomplete or unreadable answer. "
-            "Try again in a moment.",
+            _("{host} sent an incomplete or unreadable answer. Try again in a "
+              "moment.").format(host=response.url.host),
             status=response.status_code,
             detail=f"{response.request.method} {response.url.path}: invalid JSON ({exc.msg})"
             if isinstance(exc, jsonlib.JSONDecodeError) else "invalid UTF-8",

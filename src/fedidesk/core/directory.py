@@ -41,6 +41,7 @@ import httpx
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.fetchlimit import read_limited
 from fedidesk.core.http import make_client, require_secure_url
+from fedidesk.core.i18n import _, ngettext
 
 DIRECTORY_URL = "https://api.joinmastodon.org"
 CATEGORIES = ("academia", "activism", "adult", "art", "books", "bipoc", "food", "furry",
@@ -105,10 +106,11 @@ class DirectoryFilters:
         for name, allowed in checks:
             value = getattr(self, name)
             if value and value not in allowed:
-                raise FedideskError(f"Unknown {name} {value!r}. Choose one of: "
-                                    f"{', '.join(allowed)}.")
+                raise FedideskError(_("Unknown {name} {value}. Choose one of: {allowed}.").format(
+                    name=name, value=repr(value), allowed=", ".join(allowed)))
         if self.language and not _TOKEN.match(self.language):
-            raise FedideskError(f"{self.language!r} is not a language code (try en, de, ja).")
+            raise FedideskError(_("{code} is not a language code (try en, de, ja).").format(
+                code=repr(self.language)))
 
     def params(self) -> dict[str, str]:
         """The query parameters to send (empty filters are left out)."""
@@ -129,12 +131,14 @@ class DirectoryResult:
     def describe(self) -> str:
         """One line for people: which list this is."""
         if self.source == "directory":
-            return "Live list from joinmastodon.org."
+            return _("Live list from joinmastodon.org.")
         if self.source == "cache":
-            return (f"Saved list from joinmastodon.org, {_age_text(self.age_seconds or 0)} old."
+            return (_("Saved list from joinmastodon.org, {age} old.").format(
+                age=_age_text(self.age_seconds or 0))
                     + (f" {self.notice}" if self.notice else ""))
-        return (f"Built-in list from {self.snapshot_date or 'an earlier date'}; it may be out of "
-                "date." + (f" {self.notice}" if self.notice else ""))
+        return (_("Built-in list from {date}; it may be out of date.").format(
+            date=self.snapshot_date or _("an earlier date"))
+                + (f" {self.notice}" if self.notice else ""))
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "fetched_at": self.fetched_at,
@@ -144,12 +148,16 @@ class DirectoryResult:
 
 def _age_text(seconds: float) -> str:
     if seconds < 120:
-        return f"{int(seconds)} seconds"
+        n = int(seconds)
+        return ngettext("{n} second", "{n} seconds", n).format(n=n)
     if seconds < 7200:
-        return f"{int(seconds // 60)} minutes"
+        n = int(seconds // 60)
+        return ngettext("{n} minute", "{n} minutes", n).format(n=n)
     if seconds < 172800:
-        return f"{int(seconds // 3600)} hours"
-    return f"{int(seconds // 86400)} days"
+        n = int(seconds // 3600)
+        return ngettext("{n} hour", "{n} hours", n).format(n=n)
+    n = int(seconds // 86400)
+    return ngettext("{n} day", "{n} days", n).format(n=n)
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -310,17 +318,19 @@ class DirectoryClient:
             try:
                 servers = await self._fetch(filters)
             except (httpx.HTTPError, ValueError, FedideskError) as exc:
-                notice = f"joinmastodon.org could not be reached ({_reason(exc)})."
+                notice = _("joinmastodon.org could not be reached ({reason}).").format(
+                    reason=_reason(exc))
             else:
                 self._write_cache(filters, now, servers)
                 return DirectoryResult(_finish(servers), "directory", now, 0.0)
         else:
-            notice = "Offline mode."
+            notice = _("Offline mode.")
         if cached:
             return self._cached_result(cached, now, notice)
         snapshot = load_snapshot()
         if filters.ownership:
-            notice += " The built-in list does not record ownership, so that filter is ignored."
+            notice += " " + _("The built-in list does not record ownership, so that filter is "
+                              "ignored.")
         return DirectoryResult(sort_servers(filter_servers(snapshot.servers, filters)),
                                "snapshot", snapshot_date=snapshot.date, notice=notice.strip())
 
@@ -384,13 +394,13 @@ class DirectoryClient:
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
+        return _("timed out")
     if isinstance(exc, httpx.TransportError):
-        return "no connection"
+        return _("no connection")
     if isinstance(exc, FedideskError):
         return exc.user_message
     if isinstance(exc, json.JSONDecodeError):
-        return "not JSON"
+        return _("not JSON")
     return str(exc) or type(exc).__name__
 
 

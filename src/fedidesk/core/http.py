@@ -31,6 +31,7 @@ from fedidesk.core.errors import (
     RateLimitedError,
     UncertainOutcomeError,
 )
+from fedidesk.core.i18n import _
 from fedidesk.core.ratelimit import MAX_RATE_WAIT, Priority, RateLimitGovernor
 from fedidesk.core.redact import redact
 
@@ -59,7 +60,7 @@ def require_secure_url(url: str | httpx.URL) -> str:
     parts = urlsplit(text)
     host = parts.hostname or ""
     if not host:
-        raise InsecureUrlError("That is not a valid server address.", detail=redact(text))
+        raise InsecureUrlError(_("That is not a valid server address."), detail=redact(text))
     if parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(host)):
         return text
     raise InsecureUrlError(detail=f"refused {parts.scheme}://{host}")
@@ -156,9 +157,10 @@ def _never_sent(exc: httpx.TransportError) -> bool:
 def _network_error(exc: httpx.TransportError, request: httpx.Request) -> NetworkError:
     host = request.url.host
     if isinstance(exc, httpx.TimeoutException):
-        message = f"{host} did not answer in time. Check your connection or try again later."
+        message = _("{host} did not answer in time. Check your connection or try again "
+                    "later.").format(host=host)
     else:
-        message = f"Could not reach {host}. Check your internet connection."
+        message = _("Could not reach {host}. Check your internet connection.").format(host=host)
     return NetworkError(message, detail=redact(f"{type(exc).__name__}: {exc}"))
 
 

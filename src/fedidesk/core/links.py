@@ -39,6 +39,7 @@ from fedidesk import __version__
 from fedidesk.core.errors import InvalidAddressError
 from fedidesk.core.fetchlimit import LimitedBody, read_limited
 from fedidesk.core.html import is_web_url
+from fedidesk.core.i18n import _
 
 MAX_REDIRECTS = 3
 MAX_PAGE_BYTES = 1024 * 1024  # Rails' 1.megabyte
@@ -117,23 +118,25 @@ def field_problem(url: str) -> LinkCheck | None:
     """Why Mastodon would never try to verify ``url`` as a field value; ``None`` if it would."""
     text = url.strip()
     if text != url or not text:
-        return _fail(Reason.INVALID_URL, "The link must be the whole field value, with no "
-                     "spaces around it.")
+        return _fail(Reason.INVALID_URL, _("The link must be the whole field value, with no "
+                                           "spaces around it."))
     try:
         parts = urlsplit(text)
         host = parts.hostname or ""
     except ValueError:
-        return _fail(Reason.INVALID_URL, f"{text!r} is not a valid web address.")
+        return _fail(Reason.INVALID_URL, _("{address} is not a valid web address.").format(
+            address=repr(text)))
     if parts.scheme.lower() == "http":
-        return _fail(Reason.NOT_HTTPS, "Mastodon only verifies https:// links. Change the "
-                     f"address to https://{text.split('://', 1)[1]} (your site must serve "
-                     "https).")
+        return _fail(Reason.NOT_HTTPS, _("Mastodon only verifies https:// links. Change the "
+                                         "address to https://{rest} (your site must serve "
+                                         "https).").format(rest=text.split("://", 1)[1]))
     if parts.scheme.lower() != "https" or not host or not is_web_url(text):
-        return _fail(Reason.INVALID_URL, f"{text!r} is not a web address; it must start "
-                     "with https://.")
+        return _fail(Reason.INVALID_URL, _("{address} is not a web address; it must start "
+                                           "with https://.").format(address=repr(text)))
     if parts.username is not None or parts.password is not None:
-        return _fail(Reason.NOT_VERIFIABLE, "Links with a user name or password in them "
-                     "are never verified. Remove the part before the @.")
+        return _fail(Reason.NOT_VERIFIABLE, _("Links with a user name or password in them "
+                                              "are never verified. Remove the part before "
+                                              "the @."))
     raw_host = parts.netloc.rpartition("@")[2]
     raw_host = raw_host[1:raw_host.find("]")] if raw_host.startswith("[") else (
         raw_host.partition(":")[0])
@@ -142,17 +145,19 @@ def field_problem(url: str) -> LinkCheck | None:
     except UnicodeError:
         ascii_host = ""
     if raw_host != host or ascii_host != host:
-        suggestion = f" Use {ascii_host!r} instead." if ascii_host else ""
-        return _fail(Reason.NOT_VERIFIABLE, "Mastodon only verifies links whose server name "
-                     "is lowercase plain ASCII (it guards against look-alike letters)."
-                     + suggestion)
+        suggestion = (" " + _("Use {host} instead.").format(host=repr(ascii_host))
+                      if ascii_host else "")
+        return _fail(Reason.NOT_VERIFIABLE, _("Mastodon only verifies links whose server name "
+                                              "is lowercase plain ASCII (it guards against "
+                                              "look-alike letters).") + suggestion)
     if not _normalized_path(parts.path):
-        return _fail(Reason.NOT_VERIFIABLE, "The path of the link is not in normal form "
-                     "(no ./ or ../ parts, no needless or lowercase %-escapes); Mastodon will not "
-                     "verify it.")
+        return _fail(Reason.NOT_VERIFIABLE, _(
+            "The path of the link is not in normal form (no ./ or ../ parts, no needless or "
+            "lowercase %-escapes); Mastodon will not verify it."))
     if len(text) > MAX_FIELD_VALUE:
-        return _fail(Reason.NOT_VERIFIABLE, f"The link is {len(text)} characters long; a "
-                     f"profile field holds at most {MAX_FIELD_VALUE}.")
+        return _fail(Reason.NOT_VERIFIABLE, _(
+            "The link is {length} characters long; a profile field holds at most "
+            "{limit}.").format(length=len(text), limit=MAX_FIELD_VALUE))
     return None
 
 
@@ -218,13 +223,14 @@ def _unreachable(url: str, exc: Exception) -> LinkCheck:
     host = urlsplit(url).hostname or url
     text = str(exc)
     if isinstance(exc, httpx.TimeoutException):
-        why = "it did not answer in time"
+        why = _("it did not answer in time")
     elif isinstance(exc.__context__, ssl.SSLError) or "CERTIFICATE" in text.upper() or (
             "SSL" in text.upper()):
-        why = "its https certificate is not valid (Mastodon rejects it too)"
+        why = _("its https certificate is not valid (Mastodon rejects it too)")
     else:
-        why = "the connection failed"
-    return _fail(Reason.UNREACHABLE, f"Could not load {host}: {why}.", final_url=url)
+        why = _("the connection failed")
+    return _fail(Reason.UNREACHABLE, _("Could not load {host}: {why}.").format(host=host, why=why),
+                 final_url=url)
 
 
 async def _load(client: httpx.AsyncClient, url: str, allow_private: bool
@@ -235,8 +241,9 @@ async def _load(client: httpx.AsyncClient, url: str, allow_private: bool
     while True:
         host = urlsplit(current).hostname or ""
         if not allow_private and is_private_host(host):
-            return _fail(Reason.PRIVATE_ADDRESS, f"{host} is a private or local address; "
-                         "Mastodon servers never fetch those, so the link cannot verify.",
+            return _fail(Reason.PRIVATE_ADDRESS, _(
+                "{host} is a private or local address; Mastodon servers never fetch those, "
+                "so the link cannot verify.").format(host=host),
                          final_url=current)
         request = client.build_request("GET", current, headers={"Accept": "text/html"})
         try:
@@ -250,16 +257,19 @@ async def _load(client: httpx.AsyncClient, url: str, allow_private: bool
         target = urljoin(current, location.strip())
         if target in visited:
             chain = " → ".join([*visited, target])
-            return _fail(Reason.REDIRECT_LOOP, f"The page redirects in a loop ({chain}).",
+            return _fail(Reason.REDIRECT_LOOP,
+                         _("The page redirects in a loop ({chain}).").format(chain=chain),
                          final_url=target, status=body.status)
         if len(visited) > MAX_REDIRECTS:
-            return _fail(Reason.TOO_MANY_REDIRECTS, f"The page redirects more than "
-                         f"{MAX_REDIRECTS} times; Mastodon gives up after {MAX_REDIRECTS}. "
-                         "Use the final address in your profile instead.",
+            return _fail(Reason.TOO_MANY_REDIRECTS, _(
+                "The page redirects more than {count} times; Mastodon gives up after "
+                "{count}. Use the final address in your profile instead.").format(
+                    count=MAX_REDIRECTS),
                          final_url=target, status=body.status)
         if urlsplit(target).scheme not in ("http", "https"):
-            return _fail(Reason.UNREACHABLE, f"The page redirects to {target!r}, which is "
-                         "not a web address.", final_url=target)
+            return _fail(Reason.UNREACHABLE, _("The page redirects to {target}, which is "
+                                               "not a web address.").format(target=repr(target)),
+                         final_url=target)
         visited.append(target)
         current = target
 
@@ -279,10 +289,12 @@ async def _redirects_back(client: httpx.AsyncClient, href: str, profile_url: str
 
 
 def _status_message(status: int, url: str) -> str:
-    message = f"{url} answered HTTP {status}; Mastodon only reads pages that answer 200."
+    message = _("{url} answered HTTP {status}; Mastodon only reads pages that answer "
+                "200.").format(url=url, status=status)
     if status in (401, 403, 429, 503):
-        message += (" Bot protection (such as Cloudflare) or a login wall may be blocking "
-                    "automated visitors; allow Mastodon's requests for this page.")
+        message += " " + _("Bot protection (such as Cloudflare) or a login wall may be "
+                           "blocking automated visitors; allow Mastodon's requests for this "
+                           "page.")
     return message
 
 
@@ -297,8 +309,8 @@ async def check_link(
     here, not by the client.
     """
     if not is_web_url(profile_url):
-        raise InvalidAddressError("The profile address must be a web address like "
-                                  "https://mastodon.social/@you.")
+        raise InvalidAddressError(_("The profile address must be a web address like "
+                                    "https://mastodon.social/@you."))
     problem = field_problem(url)
     if problem is not None:
         return problem
@@ -308,8 +320,9 @@ async def check_link(
         async with asyncio.timeout(time_budget):
             return await _check(http, url, profile_url, allow_private)
     except TimeoutError:
-        return _fail(Reason.UNREACHABLE, f"Checking {url} took longer than {time_budget:.0f} "
-                     "seconds; Mastodon would give up too.", final_url=url)
+        return _fail(Reason.UNREACHABLE, _(
+            "Checking {url} took longer than {seconds} seconds; Mastodon would give up "
+            "too.").format(url=url, seconds=f"{time_budget:.0f}"), final_url=url)
     finally:
         if own:
             await http.aclose()
@@ -329,33 +342,40 @@ async def _check(client: httpx.AsyncClient, url: str, profile_url: str,
     found = [h for h in rel_me if h]
     common["found_links"] = found
     wanted = profile_url.lower()
-    size_note = (" The page is larger than 1 MB; only its first megabyte is read, as on "
-                 "the server.") if body.truncated else ""
+    size_note = (" " + _("The page is larger than 1 MB; only its first megabyte is read, "
+                         "as on the server.")) if body.truncated else ""
     if any(h.lower() == wanted for h in rel_me):
-        return LinkCheck(True, Reason.OK, f"The page links back to {profile_url} with "
-                         f"rel=\"me\"; Mastodon will verify it.{size_note}", **common)
+        return LinkCheck(True, Reason.OK, _(
+            "The page links back to {profile} with rel=\"me\"; Mastodon will verify "
+            "it.").format(profile=profile_url) + size_note, **common)
     if not rel_me:
         if body.content_type not in HTML_TYPES:
-            served = body.content_type or "an unknown type"
-            return _fail(Reason.NOT_HTML, f"The address serves {served}, not an HTML page, "
-                         "and no rel=\"me\" link was found in it. Link to a web page.",
+            served = body.content_type or _("an unknown type")
+            return _fail(Reason.NOT_HTML, _(
+                "The address serves {type}, not an HTML page, and no rel=\"me\" link was "
+                "found in it. Link to a web page.").format(type=served),
                          **common)
         if body.truncated:
-            return _fail(Reason.PAGE_TOO_LARGE, "The page is larger than 1 MB and its first "
-                         "megabyte has no rel=\"me\" link; Mastodon reads only that much. "
-                         "Put the link near the top, e.g. a <link rel=\"me\"> in <head>.",
+            return _fail(Reason.PAGE_TOO_LARGE, _(
+                "The page is larger than 1 MB and its first megabyte has no rel=\"me\" "
+                "link; Mastodon reads only that much. Put the link near the top, e.g. a "
+                "<link rel=\"me\"> in <head>."),
                          **common)
-        hint = (" The page does link to your profile, but without rel=\"me\"; add "
-                "rel=\"me\" to that link." if any(h.lower() == wanted for h in plain) else "")
-        return _fail(Reason.NO_REL_ME, "The page has no link with rel=\"me\"; Mastodon needs "
-                     f"one pointing to {profile_url}.{hint}", **common)
+        hint = (" " + _("The page does link to your profile, but without rel=\"me\"; add "
+                        "rel=\"me\" to that link.")
+                if any(h.lower() == wanted for h in plain) else "")
+        return _fail(Reason.NO_REL_ME, _(
+            "The page has no link with rel=\"me\"; Mastodon needs one pointing to "
+            "{profile}.").format(profile=profile_url) + hint, **common)
     if await _redirects_back(client, rel_me[0], profile_url, allow_private):
-        return LinkCheck(True, Reason.OK_VIA_REDIRECT, f"The first rel=\"me\" link "
-                         f"({rel_me[0]}) redirects to {profile_url}; Mastodon accepts that.",
+        return LinkCheck(True, Reason.OK_VIA_REDIRECT, _(
+            "The first rel=\"me\" link ({link}) redirects to {profile}; Mastodon accepts "
+            "that.").format(link=rel_me[0], profile=profile_url),
                          **common)
-    where = ", ".join(found) if found else "links without an address"
-    return _fail(Reason.REL_ME_ELSEWHERE, f"The page's rel=\"me\" links point elsewhere "
-                 f"({where}), not to {profile_url}.{size_note}", **common)
+    where = ", ".join(found) if found else _("links without an address")
+    return _fail(Reason.REL_ME_ELSEWHERE, _(
+        "The page's rel=\"me\" links point elsewhere ({where}), not to {profile}.").format(
+            where=where, profile=profile_url) + size_note, **common)
 
 
 # --- guidance -----------------------------------------------------------------------------
@@ -369,13 +389,14 @@ def snippet_for(profile_url: str) -> str:
 def guidance_for(profile_url: str) -> str:
     """How to make a page (or a GitHub profile) link back, in plain words."""
     escaped = html.escape(profile_url, quote=True)
-    return (
+    return _(
         "Add this link to your web page (it may be hidden or in the footer):\n"
-        f"  {snippet_for(profile_url)}\n"
+        "  {snippet}\n"
         "or, if you cannot change the visible page, this tag inside <head>:\n"
-        f'  <link rel="me" href="{escaped}">\n'
+        "  {tag}\n"
         "Then put the page's https:// address, exactly, as the value of a profile field.\n"
         "GitHub: open Settings → Public profile → Social accounts and add "
-        f"{profile_url}. GitHub marks those links rel=\"me\", so the field value "
+        "{profile}. GitHub marks those links rel=\"me\", so the field value "
         "https://github.com/YOUR-NAME verifies."
-    )
+    ).format(snippet=snippet_for(profile_url), tag=f'<link rel="me" href="{escaped}">',
+             profile=profile_url)

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from fedidesk.core.errors import FedideskError, InsecureUrlError, NetworkError
-from fedidesk.core.i18n import N_
+from fedidesk.core.i18n import N_, _
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 4096 * 4096
@@ -197,7 +197,7 @@ class MediaFetcher:
         if cached is not None:
             return cached
         if self._client.is_closed:
-            raise MediaError("fedidesk is closing; the image was not loaded.")
+            raise MediaError(_("fedidesk is closing; the image was not loaded."))
         task = self._inflight.get(url)
         if task is None:
             task = asyncio.ensure_future(self._load(url))
@@ -225,13 +225,13 @@ class MediaFetcher:
             for name in _STRIPPED_HEADERS:
                 request.headers.pop(name, None)
             if self._client.is_closed:
-                raise MediaError("fedidesk is closing; the image was not loaded.")
+                raise MediaError(_("fedidesk is closing; the image was not loaded."))
             try:
                 response = await self._client.send(request, stream=True)
             except httpx.HTTPError as exc:
                 raise NetworkError(detail=type(exc).__name__) from exc
             except RuntimeError as exc:  # the client was closed while we waited
-                raise MediaError("fedidesk is closing; the image was not loaded.") from exc
+                raise MediaError(_("fedidesk is closing; the image was not loaded.")) from exc
             try:
                 if response.is_redirect and "location" in response.headers:
                     current = urljoin(current, response.headers["location"])

@@ -37,6 +37,7 @@ from fedidesk.core.errors import (
     ServerUnavailableError,
 )
 from fedidesk.core.http import is_loopback_host, make_client, require_secure_url
+from fedidesk.core.i18n import _
 
 NODEINFO_SCHEMA = re.compile(r"^https?://nodeinfo\.diaspora\.software/ns/schema/2\.\d+$")
 _HOST = re.compile(r"^[a-z0-9\u00a1-\uffff]([a-z0-9\u00a1-\uffff.-]*[a-z0-9\u00a1-\uffff])?$")
@@ -166,11 +167,12 @@ async def _get(client: httpx.AsyncClient, url: str) -> httpx.Response:
         return await client.get(url, headers={"Accept": "application/json"})
     except httpx.TimeoutException as exc:
         host = httpx.URL(url).host
-        raise NetworkError(f"{host} did not answer in time. Check the address and your "
-                           "connection.", detail=type(exc).__name__) from exc
+        raise NetworkError(_("{host} did not answer in time. Check the address and your "
+                             "connection.").format(host=host), detail=type(exc).__name__) from exc
     except httpx.TransportError as exc:
         host = httpx.URL(url).host
-        raise NetworkError(f"Could not reach {host}. Check the address and your connection.",
+        raise NetworkError(_("Could not reach {host}. Check the address and your "
+                             "connection.").format(host=host),
                            detail=f"{type(exc).__name__}: {exc}") from exc
 
 
@@ -224,8 +226,8 @@ async def fetch_instance(client: httpx.AsyncClient, base_url: str) -> tuple[Json
         break
     host = httpx.URL(base_url).host
     raise NotSupportedError(
-        f"{host} does not offer the Mastodon client API, so fedidesk cannot use it. "
-        "Check the address, or pick a Mastodon server.")
+        _("{host} does not offer the Mastodon client API, so fedidesk cannot use it. "
+          "Check the address, or pick a Mastodon server.").format(host=host))
 
 
 async def probe_server(address: str, *, client: httpx.AsyncClient | None = None) -> ServerInfo:
@@ -349,16 +351,17 @@ def _warnings(name: str, nodeinfo: Json | None, instance_api: int,
               streaming_url: str | None) -> tuple[str, ...]:
     notes = []
     if name != "mastodon":
-        notes.append(f"This server runs {name or 'unknown software'}, not Mastodon. fedidesk "
-                     "will work, but some features may be missing or behave differently.")
+        notes.append(_("This server runs {software}, not Mastodon. fedidesk will work, but "
+                       "some features may be missing or behave differently.").format(
+                           software=name or _("unknown software")))
     if nodeinfo is None:
-        notes.append("The server does not publish NodeInfo; its software could not be "
-                     "confirmed.")
+        notes.append(_("The server does not publish NodeInfo; its software could not be "
+                       "confirmed."))
     if instance_api == 1:
-        notes.append("This is an older server (before Mastodon 4.0); newer features such "
-                     "as followed hashtags and filters are unavailable.")
+        notes.append(_("This is an older server (before Mastodon 4.0); newer features such "
+                       "as followed hashtags and filters are unavailable."))
     if not streaming_url:
-        notes.append("No live updates (streaming); timelines will refresh periodically.")
+        notes.append(_("No live updates (streaming); timelines will refresh periodically."))
     return tuple(notes)
 
 

@@ -23,10 +23,11 @@ from fedidesk.core.clock import Clock, SystemClock
 from fedidesk.core.entities import Account, Json
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.html import plain_text
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.links import field_problem
 from fedidesk.core.probe import Limits, ServerInfo, build_server_info
 
-RETRIGGER_HELP = (
+RETRIGGER_HELP = N_(
     "Mastodon checks a link once, right after the profile is saved, and never again on its "
     "own. Make sure the page now links back with rel=\"me\", then make the server check "
     "again: change or remove the field, save, put the link back exactly and save again "
@@ -98,26 +99,26 @@ async def add_verified_field(
         raise FedideskError(problem.message, detail=str(problem.reason_code))
     label = label.strip()
     if not label:
-        raise FedideskError("The field needs a label, such as Website.")
+        raise FedideskError(_("The field needs a label, such as Website."))
     limits = await _limits(api, server)
     if len(label) > limits.profile_field_name_limit:
-        raise FedideskError(f"The label is too long: at most {limits.profile_field_name_limit} "
-                            "characters.")
+        raise FedideskError(_("The label is too long: at most {count} characters.").format(
+            count=limits.profile_field_name_limit))
     if len(url) > limits.profile_field_value_limit:
-        raise FedideskError(f"The link is too long for a profile field: at most "
-                            f"{limits.profile_field_value_limit} characters.")
+        raise FedideskError(_("The link is too long for a profile field: at most {count} "
+                              "characters.").format(count=limits.profile_field_value_limit))
     account = await api.verify_credentials()
     fields = current_fields(account)
-    if any(value == url for _, value in fields):
+    if any(value == url for _name, value in fields):
         return AddedField(account, tuple(fields), added=False)
     # Trailing empty rows are what web forms leave behind; they are not real fields.
     while fields and not any(fields[-1]):
         fields.pop()
     if len(fields) >= limits.max_profile_fields:
-        names = ", ".join(name or "(no label)" for name, _ in fields)
+        names = ", ".join(name or _("(no label)") for name, _value in fields)
         raise ProfileFieldsFullError(
-            f"All {limits.max_profile_fields} profile fields are in use ({names}). Remove or "
-            "replace one, then add the link again.")
+            _("All {count} profile fields are in use ({names}). Remove or replace one, then "
+              "add the link again.").format(count=limits.max_profile_fields, names=names))
     fields.append((label, url))
     updated = await api.update_credentials(fields=fields)
     return AddedField(updated, tuple(fields), added=True)
@@ -126,7 +127,7 @@ async def add_verified_field(
 def field_verified_at(account: Account, url: str) -> tuple[bool, datetime | None]:
     """``(found, verified_at)`` for the field whose plain value is ``url``."""
     plain = current_fields(account)
-    for index, (_, value) in enumerate(plain):
+    for index, (_name, value) in enumerate(plain):
         if value == url and index < len(account.fields):
             return True, account.fields[index].verified_at
     for shown in account.fields:  # no source: match the rendered link
@@ -144,13 +145,15 @@ async def wait_for_verification(
     for attempt in range(1, max(1, attempts) + 1):
         found, verified_at = field_verified_at(await api.verify_credentials(), url)
         if not found:
-            return VerificationStatus(False, None, f"No profile field has the value {url}. "
-                                      "Add it first.", attempt)
+            return VerificationStatus(False, None, _("No profile field has the value {url}. "
+                                                     "Add it first.").format(url=url), attempt)
         if verified_at is not None:
-            return VerificationStatus(True, verified_at, f"{url} is verified.", attempt)
+            return VerificationStatus(True, verified_at,
+                                      _("{url} is verified.").format(url=url), attempt)
         if attempt < attempts:
             await clock.sleep(delay)
-    return VerificationStatus(False, None, f"{url} is not verified yet. {RETRIGGER_HELP}",
+    return VerificationStatus(False, None, _("{url} is not verified yet.").format(url=url)
+                              + " " + _(RETRIGGER_HELP),
                               max(1, attempts))
 
 

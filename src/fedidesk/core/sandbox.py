@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from fedidesk.core.errors import FedideskError
-from fedidesk.core.i18n import N_
+from fedidesk.core.i18n import N_, _
 
 log = logging.getLogger("fedidesk.sandbox")
 
@@ -87,7 +87,7 @@ class Sandbox:
         config.database = DatabaseConfig(path=":memory:")
         config.streaming = StreamingConfig(heartbeat_seconds=10.0)
         config.title = "fedidesk sandbox"
-        config.description = "A practice server that lives only on this computer."
+        config.description = _("A practice server that lives only on this computer.")
         self._server = MockServer(config=config).start()
         if self.sample_posts:
             self._seed_posts()

@@ -17,6 +17,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from fedidesk.core.errors import FedideskError, SecretStoreUnavailableError
+from fedidesk.core.i18n import _
 from fedidesk.core.redact import register_secret
 
 log = logging.getLogger("fedidesk.secrets")
@@ -123,7 +124,7 @@ class SecretStore:
                 value = self._backend.get_password(SERVICE, key)
             except keyring.errors.KeyringLocked as exc:
                 raise SecretStoreUnavailableError(
-                    "The system keyring is locked. Unlock it to use your accounts.") from exc
+                    _("The system keyring is locked. Unlock it to use your accounts.")) from exc
             except keyring.errors.KeyringError as exc:
                 raise SecretStoreUnavailableError(detail=type(exc).__name__) from exc
         register_secret(value)
@@ -132,8 +133,8 @@ class SecretStore:
     def set(self, key: str, value: str) -> None:
         if len(value.encode("utf-8")) > MAX_SECRET_BYTES:
             raise FedideskError(
-                f"This secret is too long to keep in the system keyring "
-                f"(more than {MAX_SECRET_BYTES} bytes)."
+                _("This secret is too long to keep in the system keyring "
+                  "(more than {count} bytes).").format(count=MAX_SECRET_BYTES)
             )
         register_secret(value)
         if self.mode is SecretMode.SESSION_ONLY:
@@ -144,7 +145,7 @@ class SecretStore:
             self._backend.set_password(SERVICE, key, value)
         except keyring.errors.KeyringLocked as exc:
             raise SecretStoreUnavailableError(
-                "The system keyring is locked. Unlock it and try again.") from exc
+                _("The system keyring is locked. Unlock it and try again.")) from exc
         except keyring.errors.KeyringError as exc:
             raise SecretStoreUnavailableError(detail=type(exc).__name__) from exc
 

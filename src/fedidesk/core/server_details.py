@@ -30,6 +30,7 @@ from fedidesk.core.errors import FedideskError
 from fedidesk.core.fetchlimit import read_limited
 from fedidesk.core.html import is_web_url, plain_text
 from fedidesk.core.http import make_client
+from fedidesk.core.i18n import _
 from fedidesk.core.probe import (
     ServerInfo,
     build_server_info,
@@ -199,8 +200,8 @@ async def fetch_server_details(address: str, *, client: httpx.AsyncClient | None
     urls = urls if isinstance(urls, dict) else {}
     warnings = list(info.warnings)
     if health is None:
-        warnings.append("The server did not answer a quick health check; it may be slow or "
-                        "overloaded right now.")
+        warnings.append(_("The server did not answer a quick health check; it may be slow "
+                          "or overloaded right now."))
     return ServerDetails(
         info=info,
         rules=_rules(rules, info),
@@ -219,7 +220,7 @@ async def fetch_server_details(address: str, *, client: httpx.AsyncClient | None
 async def _health(client: httpx.AsyncClient, base: str, tries: int = 2) -> int | None:
     """Milliseconds for the fastest of ``tries`` ``GET /health`` answers (any status counts)."""
     best: int | None = None
-    for _ in range(tries):
+    for _attempt in range(tries):
         started = time.monotonic()
         try:
             request = client.build_request("GET", f"{base}/health")

@@ -46,7 +46,7 @@ from fedidesk.core.errors import (
     ValidationError,
 )
 from fedidesk.core.http import make_client
-from fedidesk.core.i18n import N_
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.probe import Registrations
 from fedidesk.core.redact import register_secret
 
@@ -69,11 +69,11 @@ def check_username(name: str) -> str | None:
     """A message when ``name`` is not a valid Mastodon username, else ``None``."""
     name = name.strip().lstrip("@")
     if not name:
-        return "Choose a username."
+        return _("Choose a username.")
     if len(name) > USERNAME_MAX:
-        return f"A username can have at most {USERNAME_MAX} characters."
+        return _("A username can have at most {count} characters.").format(count=USERNAME_MAX)
     if not _USERNAME_RE.fullmatch(name):
-        return "Use only letters (a–z), digits and underscores (_)."
+        return _("Use only letters (a–z), digits and underscores (_).")
     return None
 
 
@@ -126,7 +126,7 @@ COMMON_PASSWORDS = frozenset({
     "michael", "jennifer", "hunter2", "azerty", "11111111", "88888888",
 })
 
-STRENGTH_LABELS = ("Very weak", "Weak", "Fair", "Good", "Strong")
+STRENGTH_LABELS = (N_("Very weak"), N_("Weak"), N_("Fair"), N_("Good"), N_("Strong"))
 
 
 @dataclass(frozen=True)
@@ -166,13 +166,15 @@ def password_strength(pw: str) -> Strength:
     """
     hints: list[str] = []
     if len(pw) < PASSWORD_MIN:
-        return Strength(0, STRENGTH_LABELS[0], (f"Use at least {PASSWORD_MIN} characters.",))
+        return Strength(0, _(STRENGTH_LABELS[0]),
+                        (_("Use at least {count} characters.").format(count=PASSWORD_MIN),))
     if len(pw) > PASSWORD_MAX:
-        return Strength(0, STRENGTH_LABELS[0], (f"Use at most {PASSWORD_MAX} characters.",))
+        return Strength(0, _(STRENGTH_LABELS[0]),
+                        (_("Use at most {count} characters.").format(count=PASSWORD_MAX),))
     if pw.lower() in COMMON_PASSWORDS or pw.lower().rstrip("0123456789!") in COMMON_PASSWORDS:
-        return Strength(0, STRENGTH_LABELS[0], ("This is one of the most common passwords.",))
+        return Strength(0, _(STRENGTH_LABELS[0]), (_("This is one of the most common passwords."),))
     if _mostly_repeated(pw):
-        return Strength(0, STRENGTH_LABELS[0], ("Avoid repeating the same characters.",))
+        return Strength(0, _(STRENGTH_LABELS[0]), (_("Avoid repeating the same characters."),))
     score = 1
     if len(pw) >= 12:
         score += 1
@@ -184,11 +186,11 @@ def password_strength(pw: str) -> Strength:
     if classes >= 3:
         score += 1
     if len(pw) < 12:
-        hints.append("Longer is better: 12 characters or more, or a few random words.")
+        hints.append(_("Longer is better: 12 characters or more, or a few random words."))
     if classes < 3 and len(pw) < 16:
-        hints.append("Mix lower and upper case letters, digits and symbols.")
+        hints.append(_("Mix lower and upper case letters, digits and symbols."))
     score = min(4, score)
-    return Strength(score, STRENGTH_LABELS[score], tuple(hints))
+    return Strength(score, _(STRENGTH_LABELS[score]), tuple(hints))
 
 
 # --- the form ----------------------------------------------------------------------------
@@ -241,55 +243,60 @@ def validate_form(form: SignupForm, registrations: Registrations | None = None, 
     if (message := check_username(form.username)) is not None:
         errors["username"] = message
     if not _EMAIL_RE.fullmatch(form.email.strip()):
-        errors["email"] = "Enter a valid e-mail address; the server sends a confirmation link."
+        errors["email"] = _("Enter a valid e-mail address; the server sends a confirmation link.")
     strength = password_strength(form.password)
     if not strength.acceptable:
-        errors["password"] = strength.hints[0] if strength.hints else "Choose a stronger password."
+        errors["password"] = (strength.hints[0] if strength.hints
+                              else _("Choose a stronger password."))
     if not form.agreement:
-        errors["agreement"] = "You need to accept the server's rules and terms to sign up."
+        errors["agreement"] = _("You need to accept the server's rules and terms to sign up.")
     if (regs.approval_required or regs.reason_required) and not form.reason.strip():
-        errors["reason"] = ("This server reviews new accounts: tell the moderators why you "
-                            "want to join.")
+        errors["reason"] = _("This server reviews new accounts: tell the moderators why you "
+                             "want to join.")
     if regs.min_age:
         if form.date_of_birth is None:
-            errors["date_of_birth"] = "This server asks for your date of birth."
+            errors["date_of_birth"] = _("This server asks for your date of birth.")
         elif form.date_of_birth > today:
-            errors["date_of_birth"] = "The date of birth is in the future."
+            errors["date_of_birth"] = _("The date of birth is in the future.")
         elif age_on(form.date_of_birth, today) < regs.min_age:
-            errors["date_of_birth"] = (f"You must be at least {regs.min_age} years old to "
-                                       "join this server.")
+            errors["date_of_birth"] = _("You must be at least {age} years old to join this "
+                                        "server.").format(age=regs.min_age)
     return errors
 
 
 # --- server errors --------------------------------------------------------------------------
 
-_FIELD_LABELS = {"username": "username", "email": "e-mail address", "password": "password",
-                 "agreement": "agreement", "reason": "reason", "date_of_birth": "date of birth",
-                 "locale": "language", "invite_code": "invite code"}
+_FIELD_LABELS = {"username": N_("username"), "email": N_("e-mail address"),
+                 "password": N_("password"), "agreement": N_("agreement"),
+                 "reason": N_("reason"), "date_of_birth": N_("date of birth"),
+                 "locale": N_("language"), "invite_code": N_("invite code")}
 
 _CODE_MESSAGES: dict[str, str] = {
-    "ERR_TAKEN": "This {label} is already taken.",
-    "ERR_RESERVED": "This {label} is reserved on this server; pick another one.",
-    "ERR_INVALID": "This {label} is not valid.",
-    "ERR_BLOCKED": "This {label} is not allowed on this server.",
-    "ERR_UNREACHABLE": "The {label} does not seem to exist (its mail server cannot be reached).",
-    "ERR_TOO_LONG": "This {label} is too long.",
-    "ERR_TOO_SHORT": "This {label} is too short.",
-    "ERR_ACCEPTED": "You need to accept this to sign up.",
-    "ERR_BLANK": "Fill in the {label}.",
-    "ERR_INCLUSION": "This {label} is not one of the allowed values.",
-    "ERR_BELOW_LIMIT": "This {label} is below the server's minimum.",
+    "ERR_TAKEN": N_("This {label} is already taken."),
+    "ERR_RESERVED": N_("This {label} is reserved on this server; pick another one."),
+    "ERR_INVALID": N_("This {label} is not valid."),
+    "ERR_BLOCKED": N_("This {label} is not allowed on this server."),
+    "ERR_UNREACHABLE": N_("The {label} does not seem to exist (its mail server cannot be "
+                          "reached)."),
+    "ERR_TOO_LONG": N_("This {label} is too long."),
+    "ERR_TOO_SHORT": N_("This {label} is too short."),
+    "ERR_ACCEPTED": N_("You need to accept this to sign up."),
+    "ERR_BLANK": N_("Fill in the {label}."),
+    "ERR_INCLUSION": N_("This {label} is not one of the allowed values."),
+    "ERR_BELOW_LIMIT": N_("This {label} is below the server's minimum."),
 }
 
 _SPECIFIC: dict[tuple[str, str], str] = {
-    ("username", "ERR_TAKEN"): "This username is already taken; try another one.",
-    ("email", "ERR_TAKEN"): "An account with this e-mail address already exists. Sign in instead?",
-    ("email", "ERR_BLOCKED"): "This server does not accept sign-ups from this e-mail provider.",
-    ("password", "ERR_TOO_SHORT"): f"The password needs at least {PASSWORD_MIN} characters.",
-    ("password", "ERR_TOO_LONG"): f"The password can have at most {PASSWORD_MAX} characters.",
-    ("username", "ERR_TOO_LONG"): f"A username can have at most {USERNAME_MAX} characters.",
-    ("agreement", "ERR_ACCEPTED"): "You need to accept the server's rules and terms.",
-    ("date_of_birth", "ERR_BELOW_LIMIT"): "You are below the minimum age of this server.",
+    ("username", "ERR_TAKEN"): N_("This username is already taken; try another one."),
+    ("email", "ERR_TAKEN"): N_("An account with this e-mail address already exists. Sign in "
+                               "instead?"),
+    ("email", "ERR_BLOCKED"): N_("This server does not accept sign-ups from this e-mail "
+                                 "provider."),
+    ("password", "ERR_TOO_SHORT"): N_("The password needs at least {count} characters."),
+    ("password", "ERR_TOO_LONG"): N_("The password can have at most {count} characters."),
+    ("username", "ERR_TOO_LONG"): N_("A username can have at most {count} characters."),
+    ("agreement", "ERR_ACCEPTED"): N_("You need to accept the server's rules and terms."),
+    ("date_of_birth", "ERR_BELOW_LIMIT"): N_("You are below the minimum age of this server."),
 }
 
 
@@ -302,14 +309,19 @@ def field_messages(details: Mapping[str, object]) -> dict[str, str]:
     out: dict[str, str] = {}
     for raw_field, entries in details.items():
         name = str(raw_field).rsplit(".", 1)[-1]
-        label = _FIELD_LABELS.get(name, name.replace("_", " "))
+        label = _(_FIELD_LABELS[name]) if name in _FIELD_LABELS else name.replace("_", " ")
         for entry in entries if isinstance(entries, list) else [entries]:
             code = str(entry.get("error", "")) if isinstance(entry, dict) else ""
             description = str(entry.get("description", "")) if isinstance(entry, dict) else ""
-            message = _SPECIFIC.get((name, code)) or (
-                _CODE_MESSAGES[code].format(label=label) if code in _CODE_MESSAGES else "")
-            message = message or (f"The {label} {description}." if description
-                                  else f"The server did not accept this {label}.")
+            specific = _SPECIFIC.get((name, code))
+            count = {"password": PASSWORD_MIN if code == "ERR_TOO_SHORT" else PASSWORD_MAX,
+                     "username": USERNAME_MAX}.get(name, 0)
+            message = _(specific).format(count=count) if specific else (
+                _(_CODE_MESSAGES[code]).format(label=label) if code in _CODE_MESSAGES else "")
+            message = message or (
+                _("The {label} {description}.").format(label=label, description=description)
+                if description
+                else _("The server did not accept this {label}.").format(label=label))
             if name not in out:
                 out[name] = message
     return out
@@ -331,10 +343,12 @@ class SignupError(FedideskError):
 
 def closed_error(host: str, message: str | None = None) -> SignupError:
     """The error for a server that does not take sign-ups (from the app)."""
-    extra = f" The server says: “{message.strip()}”" if message and message.strip() else ""
+    extra = (" " + _("The server says: “{message}”").format(message=message.strip())
+             if message and message.strip() else "")
     return SignupError(
-        f"{host} is not accepting new accounts from apps right now.{extra} You can pick "
-        "another server, or sign up on its website and then sign in.", closed=True,
+        _("{host} is not accepting new accounts from apps right now.{extra} You can pick "
+          "another server, or sign up on its website and then sign in.").format(
+              host=host, extra=extra), closed=True,
         detail="registrations closed")
 
 
@@ -376,7 +390,7 @@ async def app_token(base_url: str, *, apps: AppStore | None = None,
         pass
     token = data.get("access_token") if isinstance(data, dict) else None
     if response.status_code >= 400 or not isinstance(token, str) or not token:
-        raise SignupError("The server did not let fedidesk start a sign-up.",
+        raise SignupError(_("The server did not let fedidesk start a sign-up."),
                           detail=f"client_credentials answered HTTP {response.status_code}")
     register_secret(token)
     return app, token
@@ -400,7 +414,7 @@ async def sign_up(base_url: str, form: SignupForm, *,
     if registrations is not None and not registrations.enabled:
         raise closed_error(_host(base), registrations.message)
     if registrations is not None and (local := validate_form(form, registrations)):
-        raise SignupError("Please check the highlighted fields.", field_errors=local)
+        raise SignupError(_("Please check the highlighted fields."), field_errors=local)
     register_secret(form.password)
     async with _client(client) as http:
         _app, token = await app_token(base, apps=apps, client=http)
@@ -411,9 +425,9 @@ async def sign_up(base_url: str, form: SignupForm, *,
                                        headers={"Authorization": f"Bearer {token}"})
         except httpx.HTTPError as exc:
             raise SignupError(
-                f"{_host(base)} did not answer, so fedidesk cannot tell whether the account "
-                "was created. Check your e-mail for a confirmation message before trying "
-                "again.", detail=type(exc).__name__) from exc
+                _("{host} did not answer, so fedidesk cannot tell whether the account "
+                  "was created. Check your e-mail for a confirmation message before trying "
+                  "again.").format(host=_host(base)), detail=type(exc).__name__) from exc
     if not response.is_success:
         _raise_signup_error(base, map_error(response))
     try:
@@ -422,7 +436,7 @@ async def sign_up(base_url: str, form: SignupForm, *,
         data = None
     user_token = data.get("access_token") if isinstance(data, dict) else None
     if not isinstance(user_token, str) or not user_token:
-        raise SignupError("The server created no sign-in for the new account.",
+        raise SignupError(_("The server created no sign-in for the new account."),
                           detail="no access_token in the answer")
     register_secret(user_token)
     log.info("Created an account on %s (confirmation pending)", _host(base))
@@ -434,18 +448,19 @@ async def sign_up(base_url: str, form: SignupForm, *,
 def _raise_signup_error(base: str, exc: ApiError) -> NoReturn:
     if isinstance(exc, ValidationError):
         fields = field_messages(exc.details)
-        raise SignupError("The server did not accept some of the details."
+        raise SignupError(_("The server did not accept some of the details.")
                           if fields else exc.user_message,
                           field_errors=fields, detail=exc.detail) from exc
     if isinstance(exc, ForbiddenError):
         raise closed_error(_host(base), exc.server_error) from exc
     if isinstance(exc, RateLimitedError):
-        raise SignupError("Too many sign-ups from your network in a short time. Try again "
-                          "in about 30 minutes.", retry_after=exc.reset_at,
+        raise SignupError(_("Too many sign-ups from your network in a short time. Try again "
+                            "in about 30 minutes."), retry_after=exc.reset_at,
                           detail=exc.detail) from exc
     if isinstance(exc, NotFoundError | NotSupportedError):
-        raise SignupError(f"{_host(base)} does not support signing up from an app. Sign up "
-                          "on its website, then sign in.", detail=exc.detail) from exc
+        raise SignupError(_("{host} does not support signing up from an app. Sign up "
+                            "on its website, then sign in.").format(host=_host(base)),
+                          detail=exc.detail) from exc
     raise SignupError(exc.user_message, detail=exc.detail) from exc
 
 
@@ -462,8 +477,8 @@ async def resend_confirmation(base_url: str, token: str, email: str | None = Non
             raise SignupError(fields.get("email", exc.user_message), field_errors=fields,
                               detail=exc.detail) from exc
         except ForbiddenError as exc:
-            raise SignupError("The e-mail is already confirmed, or this server only lets the "
-                              "app that created the account resend it.",
+            raise SignupError(_("The e-mail is already confirmed, or this server only lets "
+                                "the app that created the account resend it."),
                               detail=exc.detail) from exc
         finally:
             await api.aclose()
@@ -485,14 +500,15 @@ class ConfirmationState:
 def _forbidden_status(text: str) -> ConfirmationState:
     low = text.lower()
     if "confirmed e-mail" in low or "confirmed email" in low:
-        return ConfirmationState("awaiting_email", "Open the link in the e-mail the server "
-                                 "sent, then check again.")
+        return ConfirmationState("awaiting_email", _("Open the link in the e-mail the server "
+                                                     "sent, then check again."))
     if "pending approval" in low:
-        return ConfirmationState("awaiting_approval", "The moderators have not approved the "
-                                 "account yet. You will get an e-mail when they do.")
+        return ConfirmationState("awaiting_approval", _(
+            "The moderators have not approved the account yet. You will get an e-mail when "
+            "they do."))
     if "disabled" in low:
-        return ConfirmationState("disabled", "This account is disabled on the server.")
-    return ConfirmationState("unknown", text or "The server did not say.")
+        return ConfirmationState("disabled", _("This account is disabled on the server."))
+    return ConfirmationState("unknown", text or _("The server did not say."))
 
 
 async def confirmation_state(base_url: str, token: str, *,
@@ -519,7 +535,7 @@ async def complete_signup(accounts: AccountManager, result: SignupResult, *,
     """
     state = await confirmation_state(result.base_url, result.token, client=client)
     if not state.confirmed or state.account is None:
-        raise SignupError(state.message or "The account is not ready yet.",
+        raise SignupError(state.message or _("The account is not ready yet."),
                           detail=f"confirmation state {state.status}")
     account = state.account
     entry = AccountEntry(handle=make_handle(account, result.base_url), base_url=result.base_url,

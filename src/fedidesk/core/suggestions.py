@@ -26,6 +26,7 @@ from fedidesk.core.errors import (
     RateLimitedError,
     ValidationError,
 )
+from fedidesk.core.i18n import N_, _, ngettext
 
 TRENDING = "trending"
 TAG_CONCURRENCY = 4
@@ -41,25 +42,26 @@ class TopicPack:
 
 
 TOPIC_PACKS: tuple[TopicPack, ...] = (
-    TopicPack("Programming", ("programming", "coding", "softwaredevelopment", "softwareengineering",
-                              "compsci", "100DaysOfCode", "learntocode")),
-    TopicPack("Open source", ("opensource", "foss", "freesoftware", "floss", "github",
+    TopicPack(N_("Programming"), ("programming", "coding", "softwaredevelopment",
+                                  "softwareengineering", "compsci", "100DaysOfCode",
+                                  "learntocode")),
+    TopicPack(N_("Open source"), ("opensource", "foss", "freesoftware", "floss", "github",
                               "codeberg", "opensourcesoftware")),
-    TopicPack("DevOps", ("devops", "kubernetes", "docker", "sre", "terraform", "ansible",
+    TopicPack(N_("DevOps"), ("devops", "kubernetes", "docker", "sre", "terraform", "ansible",
                          "cloud", "observability")),
-    TopicPack("Security", ("infosec", "cybersecurity", "security", "privacy", "malware",
+    TopicPack(N_("Security"), ("infosec", "cybersecurity", "security", "privacy", "malware",
                            "threatintel", "appsec", "cve")),
-    TopicPack("Linux", ("linux", "debian", "ubuntu", "archlinux", "fedora", "nixos", "kde",
+    TopicPack(N_("Linux"), ("linux", "debian", "ubuntu", "archlinux", "fedora", "nixos", "kde",
                         "gnome")),
-    TopicPack("Python", ("python", "django", "flask", "fastapi", "pydata", "pycon", "jupyter")),
-    TopicPack("Rust", ("rust", "rustlang", "cargo", "tokio", "bevy", "wasm")),
-    TopicPack("Web development", ("webdev", "javascript", "typescript", "css", "html", "react",
+    TopicPack(N_("Python"), ("python", "django", "flask", "fastapi", "pydata", "pycon", "jupyter")),
+    TopicPack(N_("Rust"), ("rust", "rustlang", "cargo", "tokio", "bevy", "wasm")),
+    TopicPack(N_("Web development"), ("webdev", "javascript", "typescript", "css", "html", "react",
                                   "frontend", "webperf")),
-    TopicPack("Data science", ("datascience", "machinelearning", "ai", "statistics",
+    TopicPack(N_("Data science"), ("datascience", "machinelearning", "ai", "statistics",
                                "dataviz", "rstats", "llm", "deeplearning")),
-    TopicPack("Accessibility", ("accessibility", "a11y", "alttext", "disability",
+    TopicPack(N_("Accessibility"), ("accessibility", "a11y", "alttext", "disability",
                                 "inclusivedesign", "screenreader")),
-    TopicPack("Fediverse", ("fediverse", "mastodon", "activitypub", "introduction",
+    TopicPack(N_("Fediverse"), ("fediverse", "mastodon", "activitypub", "introduction",
                             "fedihelp", "mastodontips")),
 )
 
@@ -160,8 +162,9 @@ def check_tag_name(name: str) -> str:
     """The name without ``#``; ``FedideskError`` when it cannot be a hashtag."""
     clean = name.strip().lstrip("#")
     if not _TAG_NAME.fullmatch(clean) or clean.replace("·", "").isdigit():
-        raise FedideskError(f"“{name.strip()}” is not a hashtag: use letters, digits and "
-                            "underscores, with at least one letter.")
+        raise FedideskError(_("“{name}” is not a hashtag: use letters, digits and "
+                              "underscores, with at least one letter.").format(
+                                  name=name.strip()))
     return clean
 
 
@@ -170,21 +173,25 @@ async def follow_tag(api: MastodonApi, name: str, budget: FollowBudget | None) -
     clean = check_tag_name(name)
     if budget is not None and budget.remaining() <= 0:
         raise FollowLimitError(
-            f"You reached {budget.limit} follows today (people and hashtags count together). "
-            "The limit resets at 00:00 UTC.", resets_at=budget.resets_at())
+            ngettext("You reached {count} follow today (people and hashtags count together). "
+                     "The limit resets at 00:00 UTC.",
+                     "You reached {count} follows today (people and hashtags count together). "
+                     "The limit resets at 00:00 UTC.", budget.limit).format(count=budget.limit),
+            resets_at=budget.resets_at())
     try:
         tag = await api.follow_tag(clean)
     except (NotFoundError, NotSupportedError) as exc:
-        raise FedideskError(f"#{clean} is not known on this server, or the server cannot follow "
-                            "hashtags.", detail=exc.detail) from exc
+        raise FedideskError(_("#{tag} is not known on this server, or the server cannot "
+                              "follow hashtags.").format(tag=clean), detail=exc.detail) from exc
     except RateLimitedError as exc:
         if budget is not None:
             budget.exhaust()
-        raise FollowLimitError("The server says you followed too many accounts and hashtags "
-                               "today. Try again after 00:00 UTC.",
+        raise FollowLimitError(_("The server says you followed too many accounts and "
+                                 "hashtags today. Try again after 00:00 UTC."),
                                resets_at=exc.reset_at) from exc
     except ValidationError as exc:
-        raise FedideskError(f"The server refused to follow #{clean}: {exc.user_message}",
+        raise FedideskError(_("The server refused to follow #{tag}: {error}").format(
+                                tag=clean, error=exc.user_message),
                             detail=exc.detail) from exc
     if budget is not None:
         budget.record()
@@ -197,24 +204,24 @@ async def unfollow_tag(api: MastodonApi, name: str) -> Tag:
     try:
         return await api.unfollow_tag(clean)
     except (NotFoundError, NotSupportedError) as exc:
-        raise FedideskError(f"#{clean} is not known on this server.",
+        raise FedideskError(_("#{tag} is not known on this server.").format(tag=clean),
                             detail=exc.detail) from exc
 
 
 # --- people ------------------------------------------------------------------------------
 
 SOURCE_REASONS: dict[str, str] = {
-    "featured": "Staff pick",
-    "staff": "Staff pick",
-    "most_followed": "Popular on your server",
-    "most_interactions": "Popular on your server",
-    "global": "Popular on your server",
-    "friends_of_friends": "Followed by people you follow",
-    "similar_to_recently_followed": "Similar to people you recently followed",
-    "past_interactions": "You have interacted with them",
+    "featured": N_("Staff pick"),
+    "staff": N_("Staff pick"),
+    "most_followed": N_("Popular on your server"),
+    "most_interactions": N_("Popular on your server"),
+    "global": N_("Popular on your server"),
+    "friends_of_friends": N_("Followed by people you follow"),
+    "similar_to_recently_followed": N_("Similar to people you recently followed"),
+    "past_interactions": N_("You have interacted with them"),
 }
-V1_REASON = "Suggested by your server"
-DIRECTORY_REASON = "Active in your server's profile directory"
+V1_REASON = N_("Suggested by your server")
+DIRECTORY_REASON = N_("Active in your server's profile directory")
 
 
 @dataclass(frozen=True)
@@ -234,10 +241,10 @@ def reasons_for(item: dict[str, Any]) -> tuple[str, ...]:
         sources = [str(item["source"])]
     reasons: list[str] = []
     for source in sources:
-        reason = SOURCE_REASONS.get(source, "Suggested by your server")
+        reason = _(SOURCE_REASONS.get(source, V1_REASON))
         if reason not in reasons:
             reasons.append(reason)
-    return tuple(reasons) or (V1_REASON,)
+    return tuple(reasons) or (_(V1_REASON),)
 
 
 async def people_suggestions(api: MastodonApi, *, limit: int = 40,
@@ -257,7 +264,7 @@ async def people_suggestions(api: MastodonApi, *, limit: int = 40,
     except (NotFoundError, NotSupportedError):
         try:
             data = await api.get_json("/api/v1/suggestions", {"limit": limit})
-            out = [PersonSuggestion(from_dict(Account, a), (V1_REASON,), "v1")
+            out = [PersonSuggestion(from_dict(Account, a), (_(V1_REASON),), "v1")
                    for a in data if isinstance(a, dict)]
         except (NotFoundError, NotSupportedError):
             out = []
@@ -265,7 +272,7 @@ async def people_suggestions(api: MastodonApi, *, limit: int = 40,
         return out
     accounts = await api.directory(limit=min(limit, 80), order="active", local=True)
     skip = set(exclude_ids)
-    return [PersonSuggestion(a, (DIRECTORY_REASON,), "directory") for a in accounts
+    return [PersonSuggestion(a, (_(DIRECTORY_REASON),), "directory") for a in accounts
             if a.id not in skip]
 
 

@@ -34,6 +34,7 @@ from fedidesk.core.auth.pkce import Pkce
 from fedidesk.core.entities import Account
 from fedidesk.core.errors import FedideskError, InsecureUrlError, LoginError
 from fedidesk.core.http import make_client, require_secure_url
+from fedidesk.core.i18n import _
 from fedidesk.core.redact import register_secret
 from fedidesk.core.secrets import SecretStore
 
@@ -59,9 +60,9 @@ def normalise_server(server: str) -> str:
         text = f"https://{text}"
     parts = urlsplit(text)
     if not parts.hostname or parts.username or parts.password or parts.query or parts.fragment:
-        raise InsecureUrlError("That is not a valid server address.", detail="unparsable")
+        raise InsecureUrlError(_("That is not a valid server address."), detail="unparsable")
     if parts.path not in ("", "/"):
-        raise LoginError("Enter just the server's address, like mastodon.social.")
+        raise LoginError(_("Enter just the server's address, like mastodon.social."))
     netloc = parts.hostname.lower() + (f":{parts.port}" if parts.port else "")
     if ":" in parts.hostname:
         netloc = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
@@ -81,18 +82,18 @@ def extract_code(text: str, expected_state: str) -> str:
     text = text.strip()
     if "?" not in text and "=" not in text:
         if not text:
-            raise LoginError("No code was entered.")
+            raise LoginError(_("No code was entered."))
         return text
     query = parse_qs(urlsplit(text).query if "?" in text else text)
     states = query.get("state")
     state = states[0] if states else None
     if state is not None and not hmac.compare_digest(state, expected_state):
-        raise LoginError("That address belongs to another sign-in attempt. Start again.")
+        raise LoginError(_("That address belongs to another sign-in attempt. Start again."))
     if "error" in query:
-        raise LoginError("You declined the sign-in request in the browser.")
+        raise LoginError(_("You declined the sign-in request in the browser."))
     code = (query.get("code") or [""])[0]
     if not code:
-        raise LoginError("No code was found in what was pasted.")
+        raise LoginError(_("No code was found in what was pasted."))
     return code
 
 
@@ -112,8 +113,8 @@ async def browser_login(server: str, *, open_browser: OpenBrowser, secrets: Secr
         if endpoints.foreign_authorization_host and not (
                 confirm_host is not None and await confirm_host(endpoints.authorization_host)):
             raise LoginError(
-                f"Signing in would continue on another site ({endpoints.authorization_host}); "
-                "fedidesk stopped because this was not confirmed.")
+                _("Signing in would continue on another site ({host}); fedidesk stopped "
+                  "because this was not confirmed.").format(host=endpoints.authorization_host))
         pkce = Pkce.generate()
         listener = await _listener() if use_loopback else None
         try:
@@ -152,7 +153,7 @@ async def token_login(server: str, token: str, *, accounts: AccountManager,
     """Store an existing access token once ``verify_credentials`` accepts it."""
     token = token.strip()
     if not token:
-        raise LoginError("No access token was given.")
+        raise LoginError(_("No access token was given."))
     register_secret(token)
     base = normalise_server(server)
     async with _client(http) as client:
@@ -222,10 +223,10 @@ async def _obtain_code(url: str, open_browser: OpenBrowser, listener: LoopbackLi
     if prompt_code is not None:
         waiters.append(asyncio.ensure_future(_pasted(prompt_code, pkce.state)))
     try:
-        done, _ = await asyncio.wait(waiters, timeout=timeout + 1,
+        done, _pending = await asyncio.wait(waiters, timeout=timeout + 1,
                                      return_when=asyncio.FIRST_COMPLETED)
         if not done:
-            raise LoginError("Signing in took too long. Start again.")
+            raise LoginError(_("Signing in took too long. Start again."))
         return next(iter(done)).result()
     finally:
         for waiter in waiters:
@@ -257,7 +258,8 @@ async def _store(client: httpx.AsyncClient, accounts: AccountManager, base: str,
     try:
         account = await api.verify_credentials()
     except FedideskError as exc:
-        raise LoginError("The server did not accept the sign-in.", detail=exc.user_message) from exc
+        raise LoginError(_("The server did not accept the sign-in."),
+                         detail=exc.user_message) from exc
     finally:
         await api.aclose()
     entry = AccountEntry(

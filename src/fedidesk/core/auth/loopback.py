@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import html
 import logging
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 from fedidesk.core.errors import LoginError
+from fedidesk.core.i18n import N_, _, ngettext
 
 log = logging.getLogger("fedidesk.auth")
 
@@ -28,14 +30,15 @@ _PAGE = """<!doctype html>
 <style>body{{font-family:system-ui,sans-serif;max-width:32em;margin:4em auto;padding:0 1em}}</style>
 </head><body><h1>{title}</h1><p>{text}</p></body></html>
 """
-_DONE = ("You are signed in", "You can close this tab and return to fedidesk.")
-_DECLINED = ("Sign-in cancelled", "You can close this tab and return to fedidesk.")
-_BAD_STATE = ("This sign-in link is not valid",
-              "It does not belong to the sign-in fedidesk started. Start again from fedidesk.")
-_USED = ("This sign-in link was already used",
-         "You can close this tab and return to fedidesk.")
-_NOT_FOUND = ("Not found", "fedidesk only answers sign-in redirects here.")
-_TOO_LARGE = ("Request too large", "fedidesk only answers sign-in redirects here.")
+_DONE = (N_("You are signed in"), N_("You can close this tab and return to fedidesk."))
+_DECLINED = (N_("Sign-in cancelled"), N_("You can close this tab and return to fedidesk."))
+_BAD_STATE = (N_("This sign-in link is not valid"),
+              N_("It does not belong to the sign-in fedidesk started. Start again from "
+                 "fedidesk."))
+_USED = (N_("This sign-in link was already used"),
+         N_("You can close this tab and return to fedidesk."))
+_NOT_FOUND = (N_("Not found"), N_("fedidesk only answers sign-in redirects here."))
+_TOO_LARGE = (N_("Request too large"), N_("fedidesk only answers sign-in redirects here."))
 
 
 class LoopbackListener:
@@ -105,9 +108,12 @@ class LoopbackListener:
         try:
             return await asyncio.wait_for(asyncio.shield(self._result), timeout)
         except TimeoutError:
-            raise LoginError(
+            minutes = int(timeout // 60) or 1
+            raise LoginError(ngettext(
                 "Signing in took too long. Start again and finish in the browser within "
-                f"{int(timeout // 60) or 1} minutes.") from None
+                "{count} minute.",
+                "Signing in took too long. Start again and finish in the browser within "
+                "{count} minutes.", minutes).format(count=minutes)) from None
         finally:
             await self.close()
 
@@ -172,11 +178,11 @@ class LoopbackListener:
         if error is not None:
             if error == "access_denied":
                 self._result.set_exception(LoginError(
-                    "You declined the sign-in request in the browser, so fedidesk was not "
-                    "signed in."))
+                    _("You declined the sign-in request in the browser, so fedidesk was not "
+                      "signed in.")))
             else:
                 self._result.set_exception(LoginError(
-                    "The server refused the sign-in request.", detail=f"error={error}"))
+                    _("The server refused the sign-in request."), detail=f"error={error}"))
             return 200, _DECLINED
         code = _one(query, "code")
         if not code:
@@ -193,7 +199,8 @@ def _one(query: dict[str, list[str]], name: str) -> str | None:
 async def _respond(writer: asyncio.StreamWriter, status: int, page: tuple[str, str]) -> None:
     reasons = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
                410: "Gone", 431: "Request Header Fields Too Large"}
-    body = _PAGE.format(title=page[0], text=page[1]).encode("utf-8")
+    body = _PAGE.format(title=html.escape(_(page[0])),
+                        text=html.escape(_(page[1]))).encode("utf-8")
     head = (
         f"HTTP/1.1 {status} {reasons.get(status, 'Error')}\r\n"
         "Content-Type: text/html; charset=utf-8\r\n"

@@ -34,6 +34,7 @@ import httpx
 
 from fedidesk.core.errors import InsecureUrlError, LoginError, NetworkError
 from fedidesk.core.http import is_loopback_host, require_secure_url
+from fedidesk.core.i18n import _
 from fedidesk.core.secrets import SecretStore, client_secret_key
 from fedidesk.core.storage import Database
 
@@ -59,8 +60,8 @@ def check_secure(url: str) -> str:
         return require_secure_url(url)
     except InsecureUrlError as exc:
         raise InsecureUrlError(
-            "The server gave an address for signing in that is not https, so fedidesk "
-            "stopped. Nothing was sent.", detail=exc.detail) from exc
+            _("The server gave an address for signing in that is not https, so fedidesk "
+              "stopped. Nothing was sent."), detail=exc.detail) from exc
 
 
 def server_key(base_url: str) -> str:
@@ -204,10 +205,10 @@ class OAuthClient:
         form = {"client_name": self._client_name, "redirect_uris": "\n".join(redirect_uris),
                 "scopes": scopes, "website": self._website}
         response = await self._send("POST", f"{base}/api/v1/apps", data=form)
-        data = _json_or_raise(response, "The server did not accept fedidesk as an app.")
+        data = _json_or_raise(response, _("The server did not accept fedidesk as an app."))
         client_id, secret = _str(data.get("client_id")), _str(data.get("client_secret"))
         if not client_id or not secret:
-            raise LoginError("The server did not accept fedidesk as an app.",
+            raise LoginError(_("The server did not accept fedidesk as an app."),
                              detail="app registration without client credentials")
         return OAuthApp(base, client_id, secret, tuple(redirect_uris), scopes)
 
@@ -245,10 +246,10 @@ class OAuthClient:
             "scope": scopes or app.scopes,
         }
         response = await self._send("POST", endpoints.token_endpoint, data=form)
-        data = _json_or_raise(response, "The server did not accept the sign-in code.")
+        data = _json_or_raise(response, _("The server did not accept the sign-in code."))
         token = _str(data.get("access_token"))
         if not token:
-            raise LoginError("The server did not hand out an access token.")
+            raise LoginError(_("The server did not hand out an access token."))
         return TokenGrant(token, _str(data.get("scope")) or "",
                           _str(data.get("token_type")) or "Bearer")
 
@@ -259,7 +260,7 @@ class OAuthClient:
         form = {"client_id": app.client_id, "client_secret": app.client_secret, "token": token}
         response = await self._send("POST", url, data=form)
         if response.status_code >= 400:
-            raise LoginError("The server did not confirm that the sign-in was revoked.",
+            raise LoginError(_("The server did not confirm that the sign-in was revoked."),
                              detail=f"revoke answered HTTP {response.status_code}")
 
     async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:

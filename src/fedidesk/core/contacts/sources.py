@@ -68,8 +68,10 @@ def _decode(data: bytes, label: str, problems: list[str]) -> str:
         return data.decode("utf-8-sig", errors="replace")
 
 
-def read_text(data: bytes, label: str = "pasted text", *, max_lines: int = MAX_ROWS) -> ScanInput:
-    """One source per non-empty line."""
+def read_text(data: bytes, label: str | None = None, *,
+              max_lines: int = MAX_ROWS) -> ScanInput:
+    """One source per non-empty line (``label`` defaults to “pasted text”)."""
+    label = label if label is not None else _("pasted text")
     result = ScanInput(label)
     text = _decode(data, label, result.problems)
     for number, line in enumerate(text.splitlines(), start=1):

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from fedidesk.core.i18n import _
 from fedidesk.core.migration import formats
 from fedidesk.core.migration.bundle import EXTRAS_FILE, FilterData, read_extras
 from fedidesk.core.migration.formats import FollowRow, ListRow, MuteRow, ReadResult
@@ -79,10 +80,11 @@ def _rows(source: ImportSource, kind: formats.Kind, read: Any) -> list[Any]:
     except formats.FormatError as exc:
         source.problems.append(f"{path.name}: {exc.user_message}")
         return []
-    source.problems.extend(f"{path.name} line {p.line}: {p.reason}" for p in result.problems)
+    source.problems.extend(_("{file} line {line}: {reason}").format(
+        file=path.name, line=p.line, reason=p.reason) for p in result.problems)
     if result.truncated:
-        source.problems.append(f"{path.name}: more than {formats.MAX_ROWS} rows; the rest "
-                               "is ignored.")
+        source.problems.append(_("{file}: more than {count} rows; the rest is ignored.").format(
+            file=path.name, count=formats.MAX_ROWS))
     return list(result.rows)
 
 
@@ -119,12 +121,13 @@ def filter_from_json(item: dict[str, Any]) -> FilterRow | None:
 
 def _load_json(path: Path, problems: list[str]) -> Any:
     if path.stat().st_size > MAX_FILE_BYTES:
-        problems.append(f"{path.name}: larger than 20 MB; skipped.")
+        problems.append(_("{file}: larger than 20 MB; skipped.").format(file=path.name))
         return None
     try:
         return json.loads(path.read_text(encoding="utf-8-sig", errors="replace"))
     except json.JSONDecodeError as exc:
-        problems.append(f"{path.name}: not valid JSON ({exc.msg}); skipped.")
+        problems.append(_("{file}: not valid JSON ({error}); skipped.").format(
+            file=path.name, error=exc.msg))
         return None
 
 
@@ -162,7 +165,7 @@ def read_source(directory: str | Path) -> ImportSource:
     """Read every known file in ``directory``; missing files mean an empty category."""
     source = ImportSource(Path(directory).resolve())
     if not source.directory.is_dir():
-        source.problems.append(f"{directory} is not a folder.")
+        source.problems.append(_("{folder} is not a folder.").format(folder=directory))
         return source
     _read_csvs(source)
     _read_json(source)
