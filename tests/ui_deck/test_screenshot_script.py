@@ -24,6 +24,7 @@ def test_screenshot_script_writes_the_readme_pictures(qapp: object, tmp_path: Pa
     names = {p.name for p in tmp_path.glob("*.png")}
     assert "main-window.png" in names
     assert len([n for n in names if n.startswith("wizard-")]) == 7
+    assert "migration-assistant.png" in names
     for path in tmp_path.glob("*.png"):
         assert QImage(str(path)).width() >= 900, path
     # Every picture the README shows is one the script makes.
