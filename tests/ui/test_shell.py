@@ -189,3 +189,12 @@ def test_settings_accounts_and_keyboard_pages(ctx: AppContext, qtbot: object,
     tabs = [dialog.findChild(QTabWidget).tabText(i)  # type: ignore[union-attr]
             for i in range(dialog.findChild(QTabWidget).count())]  # type: ignore[union-attr]
     assert "Accounts" in tabs and "Keyboard" in tabs
+
+
+def test_language_choice_is_a_setting(ctx: AppContext, qtbot: object) -> None:
+    dialog = SettingsDialog(ctx.settings)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    combo = dialog.findChild(QComboBox, "general.language")
+    assert combo is not None and combo.findData("ja") >= 0
+    combo.setCurrentIndex(combo.findData("ja"))
+    assert ctx.settings.get("general.language") == "ja"

@@ -32,6 +32,9 @@ from fedidesk.core.settings import SCHEMA, Settings
 from fedidesk.ui.shortcutsdialog import SHORTCUTS
 
 THEMES = (("system", N_("Follow the system")), ("light", N_("Light")), ("dark", N_("Dark")))
+# Each language is named in itself, so everyone can find their own.
+LANGUAGES = (("system", N_("Follow the system")), ("en", "English"), ("de", "Deutsch"),
+             ("fr", "Français"), ("es", "Español"), ("ja", "日本語"))
 MEDIA = (("always", N_("Always")), ("on-click", N_("Only when I click")))
 NOTIFICATION_TYPES = (
     ("mention", N_("Mentions and replies")),
@@ -107,6 +110,9 @@ class SettingsDialog(QDialog):
         form.addRow(_("Colour scheme:"),
                     self._combo("appearance.theme", THEMES, _("Colour scheme")))
         form.addRow(_("Text size:"), self._spin("appearance.font_scale", 0.75, 2.0, 0.05, "×"))
+        language = self._combo("general.language", LANGUAGES, _("Language"))
+        language.setToolTip(_(SCHEMA["general.language"].description))
+        form.addRow(_("Language"), language)
         form.addRow(self._check("appearance.reduce_motion", _("Reduce motion (no animations)")))
         form.addRow(self._check("general.close_to_tray",
                                 _("Closing the window keeps fedidesk running in the tray")))
