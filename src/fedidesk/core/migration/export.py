@@ -18,6 +18,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from fedidesk.core.api import MastodonApi
+from fedidesk.core.api import MastodonApi, Page
 from fedidesk.core.entities import Account, from_dict
 from fedidesk.core.errors import FedideskError, NotFoundError, NotSupportedError
 from fedidesk.core.i18n import N_, _, ngettext
@@ -257,17 +259,35 @@ async def _paged(run: _Run, category: str, path: str, convert: Convert,
     if replay.ended:
         return items
     params: dict[str, object] = {"limit": PAGE_SIZES[category], **(replay.next or {})}
-    while True:
-        run.check_cancel()
-        page = await run.api.get_page(path, _raw, params, priority=BACKGROUND)
-        converted = await convert(run, page.items) if page.items else []
-        next_cursor = page.next_params if page.items else None
-        run.journal.append(category, converted, next_cursor)
-        items.extend(converted)
-        run.report(len(items), total)
-        if next_cursor is None:
-            return items
-        params = {"limit": PAGE_SIZES[category], **next_cursor}
+
+    def fetch(query: dict[str, object]) -> Awaitable[Page[dict[str, Any]]]:
+        return run.api.get_page(path, _raw, query, priority=BACKGROUND)
+
+    run.check_cancel()
+    page = await fetch(params)
+    prefetch: asyncio.Task[Page[dict[str, Any]]] | None = None
+    try:
+        while True:
+            next_cursor = page.next_params if page.items else None
+            # Ask for the next page while this one's options (relationships) are looked up:
+            # the two requests overlap, the journal still records pages strictly in order.
+            prefetch = (asyncio.ensure_future(fetch({"limit": PAGE_SIZES[category],
+                                                     **next_cursor}))
+                        if next_cursor is not None else None)
+            converted = await convert(run, page.items) if page.items else []
+            run.journal.append(category, converted, next_cursor)
+            items.extend(converted)
+            run.report(len(items), total)
+            if prefetch is None:
+                return items
+            run.check_cancel()
+            page = await prefetch
+            prefetch = None
+    finally:
+        if prefetch is not None and not prefetch.done():
+            prefetch.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await prefetch
 
 
 def _raw(item: Any) -> dict[str, Any]:
