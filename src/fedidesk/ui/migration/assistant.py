@@ -15,14 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QListWidget,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from fedidesk.core.context import AppContext
 from fedidesk.core.i18n import _
@@ -37,6 +30,7 @@ from fedidesk.ui.migration.movepage import MovePage
 from fedidesk.ui.migration.planpage import PlanPage
 from fedidesk.ui.migration.reportpage import ReportPage
 from fedidesk.ui.migration.state import MigrationStore
+from fedidesk.ui.stepwindow import StepFrame
 
 log = logging.getLogger("fedidesk.ui.migration")
 
@@ -64,11 +58,10 @@ class MigrationAssistant(QWidget):
         self.setWindowTitle(_("Move to another server — fedidesk"))
         self.resize(940, 660)
 
-        self.steps = QListWidget()
-        self.steps.setObjectName("migrationSteps")
-        self.steps.setFixedWidth(230)
-        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.stack = QStackedWidget()
+        frame = StepFrame(self, "migrationSteps",
+                          _("Close this window; it opens again where you left off."))
+        self.steps = frame.steps
+        self.stack = frame.stack
         self.pages: list[MigrationPage] = []
         for number, cls in enumerate(PAGES, start=1):
             page = cls(self.shared)
@@ -80,32 +73,14 @@ class MigrationAssistant(QWidget):
             self.steps.addItem(_("{number}. {title}").format(number=number, title=_(cls.title)))
         self.steps.currentRowChanged.connect(self._step_clicked)
 
-        self.back_button = QPushButton(_("Back"))
-        self.back_button.setObjectName("backButton")
+        self.back_button = frame.back_button
         self.back_button.clicked.connect(self.back)
-        self.skip_button = QPushButton(_("Skip this step"))
-        self.skip_button.setObjectName("skipButton")
+        self.skip_button = frame.skip_button
         self.skip_button.clicked.connect(lambda: self.go_to(self._neighbour(+1)))
-        self.next_button = QPushButton(_("Next"))
-        self.next_button.setObjectName("nextButton")
-        self.next_button.setDefault(True)
+        self.next_button = frame.next_button
         self.next_button.clicked.connect(self.next)
-        self.later_button = QPushButton(_("Continue later"))
-        self.later_button.setObjectName("laterButton")
-        self.later_button.setToolTip(_("Close this window; it opens again where you left off."))
-        self.later_button.clicked.connect(self.close)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.later_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.back_button)
-        buttons.addWidget(self.skip_button)
-        buttons.addWidget(self.next_button)
-        right = QVBoxLayout()
-        right.addWidget(self.stack, 1)
-        right.addLayout(buttons)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.steps)
-        layout.addLayout(right, 1)
+        self.later_button = frame.later_button
+        frame.lay_out()
 
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.context import AppContext
@@ -18,6 +18,7 @@ from fedidesk.core.i18n import _
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.logindialog import LoginFn
 from fedidesk.ui.migration.state import GONE, MOVE, MigrationState
+from fedidesk.ui.stepwindow import page_header
 
 
 @dataclass
@@ -100,14 +101,7 @@ class MigrationPage(QWidget):
         self.shared = shared
         self.setObjectName(f"migrationPage_{self.key}")
         self._tasks: set[asyncio.Task[Any]] = set()
-        outer = QVBoxLayout(self)
-        heading = QLabel(f"<h2>{_(self.title) if self.title else ''}</h2>")
-        heading.setObjectName("pageTitle")
-        explanation = label(_(self.intro) if self.intro else "", "pageIntro")
-        outer.addWidget(heading)
-        outer.addWidget(explanation)
-        self.body = QVBoxLayout()
-        outer.addLayout(self.body, 1)
+        self.body = page_header(self, self.title, self.intro, links=True)
 
     @property
     def state(self) -> MigrationState:

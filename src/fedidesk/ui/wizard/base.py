@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.context import AppContext
@@ -22,6 +22,7 @@ from fedidesk.core.i18n import _
 from fedidesk.core.server_details import ServerDetails
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.logindialog import LoginFn
+from fedidesk.ui.stepwindow import page_header
 from fedidesk.ui.wizard.state import WizardState
 
 
@@ -91,17 +92,7 @@ class WizardPage(QWidget):
         self.shared = shared
         self.setObjectName(f"wizardPage_{self.key}")
         self._tasks: set[asyncio.Task[Any]] = set()
-        outer = QVBoxLayout(self)
-        heading = QLabel(f"<h2>{_(self.title) if self.title else ''}</h2>")
-        heading.setObjectName("pageTitle")
-        explanation = QLabel(_(self.intro) if self.intro else "")
-        explanation.setObjectName("pageIntro")
-        explanation.setWordWrap(True)
-        explanation.setTextFormat(Qt.TextFormat.RichText)
-        outer.addWidget(heading)
-        outer.addWidget(explanation)
-        self.body = QVBoxLayout()
-        outer.addLayout(self.body, 1)
+        self.body = page_header(self, self.title, self.intro)
 
     # ---- persistence -----------------------------------------------------------------
     def values(self) -> dict[str, Any]:

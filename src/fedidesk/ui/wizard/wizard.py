@@ -12,16 +12,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QListWidget,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from fedidesk.core.columns import ColumnSpec
 from fedidesk.core.context import AppContext
@@ -29,6 +22,7 @@ from fedidesk.core.directory import DirectoryClient
 from fedidesk.core.i18n import _
 from fedidesk.core.server_details import ServerDetails, fetch_server_details
 from fedidesk.ui.logindialog import LoginFn
+from fedidesk.ui.stepwindow import StepFrame
 from fedidesk.ui.wizard.accountpage import AccountPage
 from fedidesk.ui.wizard.base import Shared, WizardPage
 from fedidesk.ui.wizard.contactspage import ContactsPage
@@ -82,11 +76,10 @@ class OnboardingWizard(QWidget):
         self.setWindowTitle(_("Welcome to Mastodon — fedidesk"))
         self.resize(920, 640)
 
-        self.steps = QListWidget()
-        self.steps.setObjectName("wizardSteps")
-        self.steps.setFixedWidth(230)
-        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.stack = QStackedWidget()
+        frame = StepFrame(self, "wizardSteps",
+                          _("Close the wizard; it opens again where you left off."))
+        self.steps = frame.steps
+        self.stack = frame.stack
         self.pages: list[WizardPage] = []
         for number, cls in enumerate(PAGES, start=1):
             page = cls(self.shared)
@@ -98,32 +91,14 @@ class OnboardingWizard(QWidget):
             self.steps.addItem(_("{number}. {title}").format(number=number, title=_(cls.title)))
         self.steps.currentRowChanged.connect(self.go_to)
 
-        self.back_button = QPushButton(_("Back"))
-        self.back_button.setObjectName("backButton")
+        self.back_button = frame.back_button
         self.back_button.clicked.connect(lambda: self.go_to(self.current_index - 1))
-        self.skip_button = QPushButton(_("Skip this step"))
-        self.skip_button.setObjectName("skipButton")
+        self.skip_button = frame.skip_button
         self.skip_button.clicked.connect(lambda: self.go_to(self.current_index + 1))
-        self.next_button = QPushButton(_("Next"))
-        self.next_button.setObjectName("nextButton")
-        self.next_button.setDefault(True)
+        self.next_button = frame.next_button
         self.next_button.clicked.connect(self.next)
-        self.later_button = QPushButton(_("Continue later"))
-        self.later_button.setObjectName("laterButton")
-        self.later_button.setToolTip(_("Close the wizard; it opens again where you left off."))
-        self.later_button.clicked.connect(self.close)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.later_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.back_button)
-        buttons.addWidget(self.skip_button)
-        buttons.addWidget(self.next_button)
-        right = QVBoxLayout()
-        right.addWidget(self.stack, 1)
-        right.addLayout(buttons)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.steps)
-        layout.addLayout(right, 1)
+        self.later_button = frame.later_button
+        frame.lay_out()
 
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
