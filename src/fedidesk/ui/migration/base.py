@@ -124,6 +124,14 @@ class MigrationPage(QWidget):
     def restore(self, values: dict[str, Any]) -> None:
         """Put saved page values back."""
 
+    def new_account_api(self, message: QLabel) -> Any:
+        """The new account's API, or ``None`` after saying in ``message`` that it is missing."""
+        api = self.shared.api(self.state.new)
+        if api is None:
+            message.setText(red(_("fedidesk is not signed in to {account}.")
+                                .format(account=self.state.new)))
+        return api
+
     # ---- async helpers ------------------------------------------------------------------
     def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
         task = spawn(coro, owner=self)

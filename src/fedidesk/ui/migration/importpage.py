@@ -144,10 +144,8 @@ class ImportPage(MigrationPage):
     def start(self) -> None:
         if self.busy():
             return
-        api = self.shared.api(self.state.new)
+        api = self.new_account_api(self.result)
         if api is None:
-            self.result.setText(red(_("fedidesk is not signed in to {account}.")
-                                    .format(account=self.state.new)))
             return
         self._pause = False
         self.state.import_state = RUNNING

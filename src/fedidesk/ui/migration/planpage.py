@@ -119,10 +119,8 @@ class PlanPage(MigrationPage):
     def check(self) -> None:
         if self.busy():
             return
-        api = self.shared.api(self.state.new)
+        api = self.new_account_api(self.status)
         if api is None:
-            self.status.setText(red(_("fedidesk is not signed in to {account}.")
-                                    .format(account=self.state.new)))
             return
         self.status.setText(_("Looking everything up on the new server…"))
         self.check_button.setEnabled(False)
