@@ -149,6 +149,43 @@ def test_insert_above_keeps_top_item(qtbot: Any, view: TimelineView,
     qtbot.waitUntil(lambda: view.new_posts_count == 0)
 
 
+def test_streaming_arrivals_are_prepared_before_their_insert(qtbot: Any) -> None:
+    delegate = PostDelegate(now=lambda: NOW)
+    model = TimelineModel(now=lambda: NOW, coalesce_ms=10_000)
+    view = TimelineView(delegate=delegate)
+    view.setModel(model)
+    view.resize(480, 900)
+    qtbot.addWidget(view)
+    view.show()
+    model.append_older(make_items(0, 5))
+    view.viewport().grab()
+    layouts, renders = delegate.layout_count, delegate.render_count
+    for n in range(3):  # three streaming events, buffered by the model
+        model.insert_newer(make_items(100 + n, 1))
+    assert model.rowCount() == 5
+    assert delegate.layout_count == layouts + 3  # laid out and drawn as they came
+    assert delegate.render_count == renders + 3
+    model.flush()
+    view.viewport().grab()
+    # The insert and the repaint only read what was prepared: nothing is built again.
+    assert model.rowCount() == 8
+    assert (delegate.layout_count, delegate.render_count) == (layouts + 3, renders + 3)
+    assert [model.index(r).data(Role.IdRole) for r in range(3)] == model.ids()[:3]
+
+
+def test_arrivals_below_the_fold_are_laid_out_not_drawn(qtbot: Any, view: TimelineView,
+                                                         model: TimelineModel) -> None:
+    model.coalesce_ms = 10_000
+    model.append_older(make_items(0, 60))
+    view.scrollTo(model.index(30), view.ScrollHint.PositionAtTop)
+    view.viewport().grab()
+    delegate = view.post_delegate
+    layouts, renders = delegate.layout_count, delegate.render_count
+    model.insert_newer(make_items(100, 2))
+    assert delegate.layout_count == layouts + 2  # heights are needed for the relayout
+    assert delegate.render_count == renders  # they land above the viewport: no drawing
+
+
 def test_j_k_move_selection(qtbot: Any, view: TimelineView, model: TimelineModel) -> None:
     model.append_older(make_items(0, 10))
     qtbot.keyClick(view, Qt.Key.Key_J)

@@ -52,9 +52,9 @@ from fedidesk.ui.posticons import draw_icon
 from fedidesk.ui.postlayout import RADIUS, Fonts, PostLayout, build_layout
 from fedidesk.ui.reltime import now_utc, short_age
 from fedidesk.ui.timelinemodel import TimelineModel
-from fedidesk.ui.timelineroles import AUTHOR_ROLES, LAYOUT_ROLES, Role
+from fedidesk.ui.timelineroles import AUTHOR_ROLES, LAYOUT_ROLES, DetachedIndex, Role
 
-Index = QModelIndex | QPersistentModelIndex
+Index = QModelIndex | QPersistentModelIndex | DetachedIndex
 PixmapProvider = Callable[[str, QSize], QPixmap | None]
 _DROP_ROLES = LAYOUT_ROLES | frozenset(AUTHOR_ROLES)
 _LAYOUT_KEY = int(Role.LayoutKeyRole)
@@ -136,7 +136,8 @@ class PostDelegate(QStyledItemDelegate):
         self._rows: OrderedDict[str, tuple[PostLayout, tuple[object, ...], QPixmap, float]] = (
             OrderedDict())
         self._row_pixels = 0.0
-        self.layout_count = 0
+        self.layout_count = 0  # layouts built (tests and bench/ read it)
+        self.render_count = 0  # row pixmaps drawn
         self._layouts: OrderedDict[str, tuple[tuple[object, ...], PostLayout]] = OrderedDict()
         self._heights: dict[str, tuple[tuple[object, ...], int, QSize]] = {}
         self._fonts: tuple[str, Fonts] | None = None
@@ -213,7 +214,8 @@ class PostDelegate(QStyledItemDelegate):
         rect: QRect = option.rect
         return max(200, rect.width() or 480)
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
         # QListView asks for every row on each relayout (every insert): the cached path
         # avoids QVariant round trips (the model is asked directly) and builds nothing.
         width = self._width(option)
@@ -238,16 +240,39 @@ class PostDelegate(QStyledItemDelegate):
         # Rows are drawn once into a pixmap and blitted afterwards: inserting a post above
         # shifts every visible row, which would otherwise repaint them all from scratch.
         rect: QRect = option.rect
-        palette: QPalette = option.palette
-        state: QStyle.StateFlag = option.state
-        font: QFont = option.font
-        lay = self.layout_for(index, rect.width(), font)
+        lay = self.layout_for(index, rect.width(), option.font)
         device = painter.device()
         dpr = device.devicePixelRatioF() if device is not None else 1.0
+        pixmap = self._row_pixmap(option, index, lay, dpr, painter.font())
+        if pixmap is None:
+            self._paint_row(painter, option, index, lay)
+        else:
+            painter.drawPixmap(rect.topLeft(), pixmap)
+
+    def prepare(self, option: QStyleOptionViewItem, index: Index, dpr: float, *,
+                render: bool) -> None:
+        """Lay out ``index`` (and with ``render`` draw its pixmap) before it is painted.
+
+        ``option`` is the view's item option (its ``rect`` is ignored). Streaming arrivals
+        are prepared one by one as they come, so the insert and repaint of a whole batch
+        only read caches instead of stalling the event loop for several rows at once.
+        """
+        width = self._width(option)
+        lay = self.layout_for(index, width, option.font)
+        if render:
+            local = QStyleOptionViewItem(option)
+            local.rect = QRect(0, 0, width, lay.height)
+            self._row_pixmap(local, index, lay, dpr, option.font)
+
+    def _row_pixmap(self, option: QStyleOptionViewItem, index: Index, lay: PostLayout,
+                    dpr: float, font: QFont) -> QPixmap | None:
+        """The cached pixmap of the row (drawn on a miss); None for rows too big to cache."""
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        state: QStyle.StateFlag = option.state
         area = rect.width() * rect.height() * dpr * dpr
         if rect.isEmpty() or area > self.max_row_pixels:
-            self._paint_row(painter, option, index, lay)
-            return
+            return None
         item_id = str(index.data(Role.IdRole))
         key = (rect.width(), rect.height(), dpr, (state & _STATE_MASK).value,
                short_age(lay.time_at, self.now()) if lay.time_at is not None else "",
@@ -255,13 +280,13 @@ class PostDelegate(QStyledItemDelegate):
         cached = self._rows.get(item_id)
         if cached is not None and cached[0] is lay and cached[1] == key:
             self._rows.move_to_end(item_id)
-            painter.drawPixmap(rect.topLeft(), cached[2])
-            return
+            return cached[2]
+        self.render_count += 1
         pixmap = QPixmap(max(1, round(rect.width() * dpr)), max(1, round(rect.height() * dpr)))
         pixmap.setDevicePixelRatio(dpr)
         pixmap.fill(palette.color(QPalette.ColorRole.Base))
         inner = QPainter(pixmap)
-        inner.setFont(painter.font())
+        inner.setFont(font)
         local = QStyleOptionViewItem(option)
         local.rect = QRect(0, 0, rect.width(), rect.height())
         self._paint_row(inner, local, index, lay)
@@ -273,7 +298,7 @@ class PostDelegate(QStyledItemDelegate):
         self._row_pixels += area
         while self._row_pixels > self.max_cached_pixels and len(self._rows) > 1:
             self._row_pixels -= self._rows.popitem(last=False)[1][3]
-        painter.drawPixmap(rect.topLeft(), pixmap)
+        return pixmap
 
     def _image_keys(self, lay: PostLayout) -> tuple[int, ...]:
         """Which remote images (avatar, media, card) a paint of ``lay`` would use now."""

@@ -20,9 +20,9 @@ from fedidesk.core.html import SafeContent, plain_text
 from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.ui.postdocument import EmojiImages, PostDocument
 from fedidesk.ui.reltime import widest_short_age
-from fedidesk.ui.timelineroles import Role
+from fedidesk.ui.timelineroles import DetachedIndex, Role
 
-Index = QModelIndex | QPersistentModelIndex
+Index = QModelIndex | QPersistentModelIndex | DetachedIndex
 
 PAD_X = 14
 PAD_Y = 12

@@ -42,6 +42,7 @@ from fedidesk.ui.reltime import now_utc, spoken_age
 from fedidesk.ui.timelineroles import (
     AUTHOR_ROLES,
     ROLE_NAMES,
+    DetachedIndex,
     Role,
     Row,
     is_gap,
@@ -135,10 +136,12 @@ class TimelineModel(QAbstractListModel):
     Signals:
         loadingChanged(bool): a ``load_older`` started/finished.
         rowsTrimmed(int): rows dropped to honour ``max_rows``.
+        rowsBuffered(list): streaming arrivals buffered for the next coalesced insert.
     """
 
     loadingChanged = Signal(bool)
     rowsTrimmed = Signal(int)
+    rowsBuffered = Signal(list)
 
     def __init__(
         self,
@@ -291,6 +294,10 @@ class TimelineModel(QAbstractListModel):
             self.flush()
         return self._by_id.get(item_id)
 
+    def detached(self, row: Row) -> DetachedIndex:
+        """``row`` (a buffered arrival) readable like an index of this model."""
+        return DetachedIndex(row, self._getters)
+
     def layout_key_at(self, row: int) -> tuple[str, tuple[object, ...]] | None:
         """``LayoutKeyRole`` of ``row`` without a trip through ``QVariant`` (delegate hot path)."""
         ids = self._ids
@@ -342,6 +349,9 @@ class TimelineModel(QAbstractListModel):
                     sanitized(status.original.content)
             if not self._flush_timer.isActive():
                 self._flush_timer.start(self.coalesce_ms)
+            fresh = [item for item in items if item.id not in self._by_id]
+            if fresh:
+                self.rowsBuffered.emit(fresh)
             return
         self._insert_newer_now(items)
 

@@ -7,14 +7,16 @@ here so the Qt side does not depend on the feed module's internals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt
 
 from fedidesk.core.entities import Notification, Status, status_sort_key
 
 _USER = int(Qt.ItemDataRole.UserRole)
+_DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
 
 
 class Role(IntEnum):
@@ -130,3 +132,24 @@ def sort_key(row: object) -> tuple[int, str]:
     """Sort key of a row (newest compares greatest); a gap sorts like its ``older_id``."""
     key = getattr(row, "sort_id", "") or getattr(row, "older_id", "") or getattr(row, "id", "")
     return status_sort_key(str(key))
+
+
+class DetachedIndex:
+    """A row not in the model yet, readable like its future ``QModelIndex`` (``data``).
+
+    Streaming arrivals wait in the model for the next coalesced insert; through this the
+    view lays them out (and draws them) one by one as they come, so the insert of a batch
+    only reads caches.
+    """
+
+    __slots__ = ("_getters", "_row")
+
+    def __init__(self, row: Row, getters: dict[int, Callable[[Row], Any]]) -> None:
+        self._row = row
+        self._getters = getters
+
+    def data(self, role: int = _DISPLAY_ROLE) -> Any:
+        """What the model's ``data`` will answer for this row and ``role``."""
+        getter = self._getters.get(int(role))
+        return getter(self._row) if getter is not None else None
+

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from fedidesk.ui.postdelegate import PostDelegate
 from fedidesk.ui.timelinemodel import TimelineModel
-from fedidesk.ui.timelineroles import Role
+from fedidesk.ui.timelineroles import Role, Row
 
 
 class TimelineView(QListView):
@@ -80,12 +80,15 @@ class TimelineView(QListView):
             old.rowsAboutToBeInserted.disconnect(self._remember_anchor)
             old.rowsAboutToBeRemoved.disconnect(self._about_to_remove)
             old.rowsRemoved.disconnect(self._restore_anchor)
+            old.rowsBuffered.disconnect(self._prepare_arrivals)
         super().setModel(model)
         if model is None:
             return
         model.rowsAboutToBeInserted.connect(self._remember_anchor)
         model.rowsAboutToBeRemoved.connect(self._about_to_remove)
         model.rowsRemoved.connect(self._restore_anchor)
+        if isinstance(model, TimelineModel):
+            model.rowsBuffered.connect(self._prepare_arrivals)
         self.post_delegate.watch(model)
 
     def timeline(self) -> TimelineModel | None:
@@ -131,6 +134,20 @@ class TimelineView(QListView):
         model = self.model()
         for row in range(start, end + 1):
             self.post_delegate.sizeHint(option, model.index(row, 0))
+
+    def _prepare_arrivals(self, rows: list[Row]) -> None:
+        # Streaming arrivals wait for the model's next coalesced insert: lay each out now
+        # (and, when the column shows its top, draw it) so that insert and its repaint only
+        # read caches. One row per event costs ~1–2 ms; a batch at once would stall a frame.
+        model = self.timeline()
+        if model is None or not self.isVisible():
+            return
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        render = self.verticalScrollBar().value() == 0
+        dpr = self.viewport().devicePixelRatioF()
+        for row in rows:
+            self.post_delegate.prepare(option, model.detached(row), dpr, render=render)
 
     def _about_to_remove(self, parent: QModelIndex, first: int, last: int) -> None:
         self._removing = True
