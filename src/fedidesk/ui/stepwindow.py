@@ -1,13 +1,21 @@
-"""The frame the step-by-step windows share (onboarding wizard, migration assistant).
+"""What the step-by-step windows share (onboarding wizard, migration assistant).
 
 ``StepFrame`` lays out the step list on the left, the page stack and the
 Later / Back / Skip / Next buttons; ``page_header`` gives a page its title, intro and body.
-The windows add the steps and connect the buttons themselves.
+``StepPage`` is one step (saved values, background work) and ``StepWindow`` the page loop
+around them: Back / Skip / Next and the step list, steps that do not apply greyed and passed
+over, and the progress saved (``fedidesk.ui.stepprogress``) and restored on the next start.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import asyncio
+import logging
+from collections.abc import Coroutine, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,7 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fedidesk.core.i18n import _
+from fedidesk.core.i18n import N_, _
+from fedidesk.ui.asynctools import spawn
+from fedidesk.ui.stepprogress import ProgressStore, ProgressT
+
+log = logging.getLogger("fedidesk.ui.steps")
 
 
 class StepFrame:
@@ -79,3 +91,254 @@ def page_header(page: QWidget, title: str, intro: str, *, links: bool = False) -
     body = QVBoxLayout()
     outer.addLayout(body, 1)
     return body
+
+
+class StepPage(QWidget):
+    """One step. Subclasses set ``key``/``title``/``intro`` (marked with ``N_``; translated
+    here when shown) and fill ``self.body``.
+
+    Signals:
+        changed(): a value the user entered changed (the window updates its buttons and
+            saves its progress).
+        goTo(str): asks the window to show the page with this key.
+    """
+
+    changed = Signal()
+    goTo = Signal(str)
+    key = ""
+    title = ""
+    intro = ""
+
+    def __init__(self, name_prefix: str, parent: QWidget | None = None, *,
+                 links: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"{name_prefix}{self.key}")
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.body = page_header(self, self.title, self.intro, links=links)
+
+    def applies(self) -> bool:
+        """Whether this step is part of the way chosen (others are greyed and skipped)."""
+        return True
+
+    def ready(self) -> tuple[bool, str]:
+        """Whether Next may be pressed, and if not, why (shown as a tooltip)."""
+        return True, ""
+
+    def entered(self) -> None:
+        """Called each time the page is shown."""
+
+    # ---- persistence -----------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The non-secret values to keep when the window is left."""
+        return {}
+
+    def restore(self, values: dict[str, Any]) -> None:
+        """Put saved values back (the inverse of ``values``)."""
+
+    # ---- async helpers ------------------------------------------------------------------
+    def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
+        """Start ``coro`` as this page's work: ``busy`` while it runs, cancelled by
+        ``cancel_work`` (when the window closes)."""
+        task = spawn(coro, owner=self)
+        if task is not None:
+            self._tasks.add(task)
+            task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+
+    def busy(self) -> bool:
+        return any(not t.done() for t in self._tasks)
+
+    def cancel_work(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+
+PageT = TypeVar("PageT", bound=StepPage)
+
+
+class StepWindow(QWidget, Generic[PageT, ProgressT]):
+    """A window that shows its ``StepPage``s one at a time in a ``StepFrame``, resumable.
+
+    ``progress`` is loaded from ``store`` here; the subclass makes its pages (they may share
+    ``progress``) and hands them to ``set_up_steps``, which puts them in the frame, connects
+    the buttons and the step list, gives every page its saved values and shows the saved
+    step. Steps whose page does not ``apply()`` are greyed and passed over; Next is enabled
+    while the page is ``ready()``, reads ``last_step_label`` on the last step and then calls
+    ``finish()``. The progress is saved whenever the step changes, shortly after a page
+    changes, and when the window closes.
+    """
+
+    #: What Next says on the last step (marked with ``N_``).
+    last_step_label = N_("Finish")
+    #: Whether the first step offers "Skip this step".
+    first_step_skippable = True
+    #: The tooltip of a greyed step in the list (marked with ``N_``; "" for none).
+    not_applicable_tip = ""
+
+    def __init__(self, store: ProgressStore[ProgressT], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.progress: ProgressT = store.load()
+        self.pages: list[PageT] = []
+        self._restoring = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(300)
+        self._save_timer.timeout.connect(self.save)
+
+    def set_up_steps(self, pages: Sequence[PageT], *, steps_name: str,
+                     later_tooltip: str) -> None:
+        """Show ``pages`` as the steps, restore their saved values and go to the saved step.
+        ``steps_name`` names the step list; ``later_tooltip`` explains "Continue later"."""
+        frame = StepFrame(self, steps_name, later_tooltip)
+        self.steps = frame.steps
+        self.stack = frame.stack
+        self.pages = list(pages)
+        for number, page in enumerate(self.pages, start=1):
+            page.changed.connect(self._page_changed)
+            page.goTo.connect(self._go_to_key)
+            self.stack.addWidget(page)
+            # TRANSLATORS: a step in the sidebar of the wizard or the moving assistant,
+            # e.g. "1. Choose a server".
+            self.steps.addItem(_("{number}. {title}").format(number=number,
+                                                             title=_(page.title)))
+        self.steps.currentRowChanged.connect(self._step_clicked)
+        self.back_button = frame.back_button
+        self.back_button.clicked.connect(self.back)
+        self.skip_button = frame.skip_button
+        self.skip_button.clicked.connect(self.skip)
+        self.next_button = frame.next_button
+        self.next_button.clicked.connect(self.next)
+        self.later_button = frame.later_button
+        frame.lay_out()
+
+        self._restoring = True
+        for page in self.pages:
+            saved = self.progress.pages.get(page.key)
+            if saved:
+                try:
+                    page.restore(saved)
+                except (TypeError, ValueError):
+                    log.warning("Ignoring saved values of step %s of %s", page.key,
+                                self.objectName())
+        self._restoring = False
+        keys = [p.key for p in self.pages]
+        step = self.progress.step
+        self.go_to(keys.index(step) if step in keys else 0)
+
+    # ---- navigation ----------------------------------------------------------------------
+    @property
+    def current_index(self) -> int:
+        return self.stack.currentIndex()
+
+    @property
+    def current_page(self) -> PageT:
+        return self.pages[self.current_index]
+
+    def page(self, key: str) -> PageT:
+        return next(p for p in self.pages if p.key == key)
+
+    def go_to(self, index: int) -> None:
+        """Show step ``index`` (or, if it does not apply, the next one that does)."""
+        if not 0 <= index < len(self.pages):
+            return
+        if not self.pages[index].applies():
+            forward = self._first_applicable(index, +1)
+            index = forward if forward is not None else index
+        self.stack.setCurrentIndex(index)
+        self.progress.step = self.pages[index].key
+        self.pages[index].entered()
+        self._sync_list()
+        self._update_buttons()
+        self.save()
+
+    def back(self) -> None:
+        self.go_to(self._neighbour(-1))
+
+    def skip(self) -> None:
+        self.go_to(self._neighbour(+1))
+
+    def next(self) -> None:
+        ok, _why = self.current_page.ready()
+        if not ok:
+            return
+        target = self._neighbour(+1)
+        if target >= len(self.pages):
+            self.finish()
+        else:
+            self.go_to(target)
+
+    def finish(self) -> None:
+        """Next on the last step: close the window (subclasses do more first)."""
+        self.close()
+
+    def _go_to_key(self, key: str) -> None:
+        self.go_to([p.key for p in self.pages].index(key))
+
+    def _neighbour(self, direction: int) -> int:
+        index = self.current_index + direction
+        while 0 <= index < len(self.pages) and not self.pages[index].applies():
+            index += direction
+        return index
+
+    def _first_applicable(self, start: int, direction: int) -> int | None:
+        index = start
+        while 0 <= index < len(self.pages):
+            if self.pages[index].applies():
+                return index
+            index += direction
+        return None
+
+    def _step_clicked(self, row: int) -> None:
+        if 0 <= row < len(self.pages) and self.pages[row].applies():
+            self.go_to(row)
+        else:
+            self._sync_list()
+
+    def _sync_list(self) -> None:
+        self.steps.blockSignals(True)
+        for row, page in enumerate(self.pages):
+            item = self.steps.item(row)
+            flags = item.flags()
+            if page.applies():
+                item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip("")
+            else:
+                item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(_(self.not_applicable_tip) if self.not_applicable_tip else "")
+        self.steps.setCurrentRow(self.current_index)
+        self.steps.blockSignals(False)
+
+    def _update_buttons(self) -> None:
+        last = self._neighbour(+1) >= len(self.pages)
+        ok, why = self.current_page.ready()
+        self.back_button.setEnabled(self._neighbour(-1) >= 0)
+        self.skip_button.setVisible(
+            not last and (self.current_index > 0 or self.first_step_skippable))
+        self.next_button.setText(_(self.last_step_label) if last else _("Next"))
+        self.next_button.setEnabled(ok)
+        self.next_button.setToolTip(why)
+
+    def _page_changed(self) -> None:
+        self._sync_list()
+        self._update_buttons()
+        if not self._restoring:
+            self._save_timer.start()
+
+    # ---- persistence -----------------------------------------------------------------------
+    def save(self) -> None:
+        """Store the step and every page's (non-empty) values."""
+        if self._restoring:
+            return
+        self._save_timer.stop()
+        self.progress.pages = {p.key: v for p in self.pages if (v := p.values())}
+        self.store.save(self.progress)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save()
+        for page in self.pages:
+            page.cancel_work()
+        super().closeEvent(event)

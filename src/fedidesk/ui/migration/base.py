@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import _
-from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.logindialog import LoginFn
 from fedidesk.ui.migration.state import GONE, MOVE, MigrationState
-from fedidesk.ui.stepwindow import page_header
+from fedidesk.ui.stepwindow import StepPage
 
 
 @dataclass
@@ -81,48 +80,23 @@ def label(text: str = "", name: str = "") -> QLabel:
     return widget
 
 
-class MigrationPage(QWidget):
-    """One step. Subclasses set ``key``/``title``/``intro`` (marked with ``N_``; translated
-    here when shown) and fill ``self.body``.
+class MigrationPage(StepPage):
+    """One step of the assistant (see ``StepPage``); ``shared`` holds the dependencies and
+    the saved choices. ``applies`` greys a step that the chosen mode does not need;
+    ``ready`` keeps Next disabled until the step is done.
 
-    Signals:
+    Signals (from ``StepPage``):
         changed(): a choice changed (the assistant saves its state and updates buttons).
         goTo(str): asks the assistant to show the page with this key.
     """
 
-    changed = Signal()
-    goTo = Signal(str)
-    key = ""
-    title = ""
-    intro = ""
-
     def __init__(self, shared: Shared, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("migrationPage_", parent, links=True)
         self.shared = shared
-        self.setObjectName(f"migrationPage_{self.key}")
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self.body = page_header(self, self.title, self.intro, links=True)
 
     @property
     def state(self) -> MigrationState:
         return self.shared.state
-
-    def applies(self) -> bool:
-        """Whether this step is part of the chosen mode (others are greyed and skipped)."""
-        return True
-
-    def ready(self) -> tuple[bool, str]:
-        """Whether Next may be pressed, and if not, why (shown as a tooltip)."""
-        return True, ""
-
-    def entered(self) -> None:
-        """Called each time the page is shown."""
-
-    def values(self) -> dict[str, Any]:
-        return {}
-
-    def restore(self, values: dict[str, Any]) -> None:
-        """Put saved page values back."""
 
     def new_account_api(self, message: QLabel) -> Any:
         """The new account's API, or ``None`` after saying in ``message`` that it is missing."""
@@ -132,26 +106,11 @@ class MigrationPage(QWidget):
                                 .format(account=self.state.new)))
         return api
 
-    # ---- async helpers ------------------------------------------------------------------
-    def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
-        task = spawn(coro, owner=self)
-        if task is not None:
-            self._tasks.add(task)
-            task.add_done_callback(self._task_done)
-        return task
-
     def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
+        super()._task_done(task)
         if task.cancelled():
             return
         try:
             self.changed.emit()  # buttons depend on busy()
         except RuntimeError:  # the page is already gone
             pass
-
-    def busy(self) -> bool:
-        return any(not t.done() for t in self._tasks)
-
-    def cancel_work(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()

@@ -7,13 +7,12 @@ the import's row-by-row progress lives in the core's journal.
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from fedidesk.core.i18n import N_, _
 from fedidesk.core.storage import Database
+from fedidesk.ui.stepprogress import ProgressStore
 
 NAMESPACE = "migration"
 KEY = "state"
@@ -94,26 +93,8 @@ class MigrationState:
             if isinstance(pages, dict) else {})
 
 
-class MigrationStore:
+class MigrationStore(ProgressStore[MigrationState]):
     """Reads and writes the one ``MigrationState`` row."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def load(self) -> MigrationState:
-        rows = self.db.execute("SELECT value FROM kv WHERE namespace = ? AND key = ?",
-                               (NAMESPACE, KEY))
-        if not rows:
-            return MigrationState()
-        try:
-            return MigrationState.from_json(json.loads(rows[0][0]))
-        except ValueError:
-            return MigrationState()
-
-    def save(self, state: MigrationState) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)",
-            (NAMESPACE, KEY, json.dumps(state.to_json()), time.time()))
-
-    def clear(self) -> None:
-        self.db.execute("DELETE FROM kv WHERE namespace = ? AND key = ?", (NAMESPACE, KEY))
+        super().__init__(db, NAMESPACE, KEY, MigrationState.from_json)

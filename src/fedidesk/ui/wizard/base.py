@@ -6,12 +6,10 @@ choices several pages need (server, signed-in handle, followed hashtags).
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from fedidesk.core.api import MastodonApi
@@ -20,9 +18,8 @@ from fedidesk.core.directory import DirectoryClient
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import _
 from fedidesk.core.server_details import ServerDetails
-from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.logindialog import LoginFn
-from fedidesk.ui.stepwindow import page_header
+from fedidesk.ui.stepwindow import StepPage
 from fedidesk.ui.wizard.state import WizardState
 
 
@@ -72,53 +69,17 @@ def error_text(exc: BaseException) -> str:
     return _("Something went wrong: {error}").format(error=exc)
 
 
-class WizardPage(QWidget):
-    """One step. Subclasses set ``key``/``title``/``intro`` (marked with ``N_``; translated
-    here when shown) and fill ``self.body``.
+class WizardPage(StepPage):
+    """One step of the wizard (see ``StepPage``); ``shared`` holds what pages need in common.
 
-    Signals:
+    Signals (from ``StepPage``):
         changed(): a value the user entered changed (the wizard saves its state).
         goTo(str): asks the wizard to show the page with this key.
     """
 
-    changed = Signal()
-    goTo = Signal(str)
-    key = ""
-    title = ""
-    intro = ""
-
     def __init__(self, shared: Shared, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("wizardPage_", parent)
         self.shared = shared
-        self.setObjectName(f"wizardPage_{self.key}")
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self.body = page_header(self, self.title, self.intro)
-
-    # ---- persistence -----------------------------------------------------------------
-    def values(self) -> dict[str, Any]:
-        """The non-secret values to keep when the wizard is left."""
-        return {}
-
-    def restore(self, values: dict[str, Any]) -> None:
-        """Put saved values back (the inverse of ``values``)."""
-
-    def entered(self) -> None:
-        """Called each time the page is shown."""
-
-    # ---- async helpers ------------------------------------------------------------------
-    def run(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any] | None:
-        task = spawn(coro, owner=self)
-        if task is not None:
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return task
-
-    def busy(self) -> bool:
-        return any(not t.done() for t in self._tasks)
-
-    def cancel_work(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
 
 
 def label(text: str = "", name: str = "") -> QLabel:

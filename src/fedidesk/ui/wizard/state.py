@@ -6,12 +6,11 @@ handle and what each page's fields held. Passwords and authenticator seeds never
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from fedidesk.core.storage import Database
+from fedidesk.ui.stepprogress import ProgressStore
 
 NAMESPACE = "wizard"
 KEY = "state"
@@ -47,26 +46,8 @@ class WizardState:
                    finished=bool(data.get("finished")))
 
 
-class WizardStore:
+class WizardStore(ProgressStore[WizardState]):
     """Reads and writes the one ``WizardState`` row."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def load(self) -> WizardState:
-        rows = self.db.execute("SELECT value FROM kv WHERE namespace = ? AND key = ?",
-                               (NAMESPACE, KEY))
-        if not rows:
-            return WizardState()
-        try:
-            return WizardState.from_json(json.loads(rows[0][0]))
-        except ValueError:
-            return WizardState()
-
-    def save(self, state: WizardState) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO kv (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)",
-            (NAMESPACE, KEY, json.dumps(state.to_json()), time.time()))
-
-    def clear(self) -> None:
-        self.db.execute("DELETE FROM kv WHERE namespace = ? AND key = ?", (NAMESPACE, KEY))
+        super().__init__(db, NAMESPACE, KEY, WizardState.from_json)
