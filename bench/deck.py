@@ -111,10 +111,22 @@ def bench_paint_scroll(app: QApplication) -> dict[str, float]:
 
 
 class FakeFeed:
-    """Stands in for ``core.feed.Feed``: the model binds its callbacks like the real one."""
+    """Stands in for ``core.feed.TimelineFeed``: the model binds its callbacks and rows."""
 
     def __init__(self) -> None:
+        self.rows: list[Any] = []  # newest first, like the real feed's
         self.on_insert_newer: Callable[[list[Any]], None] = lambda items: None
+        self.on_append_older: Callable[[list[Any]], None] = lambda items: None
+
+    def insert_top(self, items: list[Any]) -> None:
+        """A streaming event: the real feed keeps the row, then hands it to the model."""
+        self.rows[:0] = items
+        self.on_insert_newer(items)
+
+    def append(self, items: list[Any]) -> None:
+        """A page of older rows."""
+        self.rows.extend(items)
+        self.on_append_older(items)
 
 
 def bench_stream(app: QApplication, seconds: float, rate: int,
@@ -125,9 +137,9 @@ def bench_stream(app: QApplication, seconds: float, rate: int,
     feeds = []
     for i, (model, view) in enumerate(columns):
         view.show()
-        model.append_older(make_items(i * 100_000, 200, seed=i))  # type: ignore[arg-type]
         feed = FakeFeed()
         model.bind_feed(feed)
+        feed.append(make_items(i * 100_000, 200, seed=i))
         feeds.append(feed)
     # Every event is built before the clock starts: the loop only delivers.
     total = int(seconds * rate) + rate
@@ -158,7 +170,7 @@ def bench_stream(app: QApplication, seconds: float, rate: int,
         # Catch up to the wall clock so a slow loop shows as lag, not as fewer events.
         due = min(total, int((time.perf_counter() - start) * rate))
         while sent[0] < due:
-            feeds[sent[0] % 6].on_insert_newer(events[sent[0]])
+            feeds[sent[0] % 6].insert_top(events[sent[0]])
             sent[0] += 1
 
     feeder = QTimer()

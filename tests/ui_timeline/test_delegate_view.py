@@ -186,6 +186,19 @@ def test_arrivals_below_the_fold_are_laid_out_not_drawn(qtbot: Any, view: Timeli
     assert delegate.render_count == renders  # they land above the viewport: no drawing
 
 
+def test_view_tells_the_model_when_it_shows_the_newest_post(qtbot: Any, view: TimelineView,
+                                                            model: TimelineModel) -> None:
+    model.append_older(make_items(0, 60))
+    qtbot.wait(20)
+    assert model.live  # a new view starts at the top
+    view.scrollTo(model.index(30), view.ScrollHint.PositionAtTop)
+    qtbot.wait(20)
+    assert not model.live
+    view.scroll_to_newest()
+    qtbot.wait(20)
+    assert model.live
+
+
 def test_j_k_move_selection(qtbot: Any, view: TimelineView, model: TimelineModel) -> None:
     model.append_older(make_items(0, 10))
     qtbot.keyClick(view, Qt.Key.Key_J)

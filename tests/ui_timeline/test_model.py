@@ -10,7 +10,7 @@ from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Account, Filter, FilterResult, Status
 from fedidesk.core.feed import Gap
 from fedidesk.ui.identities import IdentityCache
-from fedidesk.ui.timelinemodel import TimelineModel
+from fedidesk.ui.timelinemodel import BACKFILL_PAGE, LIVE_WINDOW_ROWS, TimelineModel
 from fedidesk.ui.timelineroles import Role
 from tests.ui_timeline.fakeposts import NOW, make_items, make_status
 
@@ -130,6 +130,74 @@ def test_row_cap_drops_oldest_on_prepend() -> None:
     assert model.rowCount() == 50
     assert model.ids()[0] == "status:100059"
     assert model.row_of("status:100009") == -1
+
+
+class _ListFeed:
+    """The part of ``TimelineFeed`` a model binds to: its rows and callbacks."""
+
+    def __init__(self) -> None:
+        self.rows: list[Any] = []
+        self.older_loads = 0
+        self.on_insert_newer: Any = None
+        self.on_append_older: Any = None
+
+    def load_older(self) -> None:
+        self.older_loads += 1
+
+    def insert_top(self, items: list[Any]) -> None:
+        self.rows[:0] = items
+        self.on_insert_newer(items)
+
+    def append(self, items: list[Any]) -> None:
+        self.rows.extend(items)
+        self.on_append_older(items)
+
+
+def test_live_column_keeps_a_window_and_gives_trimmed_rows_back() -> None:
+    model = TimelineModel(now=lambda: NOW)
+    feed = _ListFeed()
+    model.bind_feed(feed)
+    feed.append(make_items(0, 100))
+    model.set_live(True)
+    feed.insert_top(make_items(100, LIVE_WINDOW_ROWS))  # newer posts stream in at the top
+    assert model.rowCount() == LIVE_WINDOW_ROWS
+    assert model.ids() == [row.id for row in feed.rows[:LIVE_WINDOW_ROWS]]
+    model.set_state("end")  # the server has nothing older: the trimmed rows still come back
+    model.set_live(False)  # the user scrolls down
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == LIVE_WINDOW_ROWS + BACKFILL_PAGE
+    assert feed.older_loads == 0  # from the feed's memory, no request
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.ids() == [row.id for row in feed.rows]  # nothing lost, same order
+
+
+def test_window_only_while_live_and_only_with_a_feed() -> None:
+    model = TimelineModel(now=lambda: NOW)
+    feed = _ListFeed()
+    model.bind_feed(feed)
+    feed.append(make_items(0, 100))
+    feed.insert_top(make_items(100, LIVE_WINDOW_ROWS))  # not live: the user reads below
+    assert model.rowCount() == LIVE_WINDOW_ROWS + 100
+    unbound = TimelineModel(now=lambda: NOW)
+    unbound.set_live(True)
+    unbound.append_older(make_items(0, 100))
+    unbound.insert_newer(make_items(100, LIVE_WINDOW_ROWS))
+    assert unbound.rowCount() == LIVE_WINDOW_ROWS + 100  # no feed to give rows back
+
+
+def test_backfill_to_brings_back_a_trimmed_row() -> None:
+    model = TimelineModel(now=lambda: NOW)
+    feed = _ListFeed()
+    model.bind_feed(feed)
+    feed.append(make_items(0, 200))
+    model.set_live(True)
+    feed.insert_top(make_items(200, LIVE_WINDOW_ROWS))
+    oldest = feed.rows[-1].id
+    assert model.row_of(oldest) == -1
+    assert model.backfill_to(oldest)
+    assert model.ids() == [row.id for row in feed.rows]
 
 
 def test_fetch_more_calls_loader_once_with_loading_flag() -> None:

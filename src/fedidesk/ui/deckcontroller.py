@@ -220,6 +220,10 @@ class DeckController(QObject):
             return
         if not position:
             return
+        marked = next((row for row in feed.rows
+                       if isinstance(row, TimelineItem) and row.sort_id == position), None)
+        if marked is not None:
+            model.backfill_to(marked.id)  # a live column may have trimmed it
         for item_id in model.ids():
             row = model.find(item_id)
             if isinstance(row, TimelineItem) and row.sort_id == position:

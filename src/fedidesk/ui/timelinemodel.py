@@ -52,6 +52,13 @@ from fedidesk.ui.timelineroles import (
 )
 
 DEFAULT_MAX_ROWS = 5000
+#: While its view shows the newest post (``set_live``), a column bound to a feed keeps only
+#: this many rows: Qt re-measures every row on each insert, so a column left streaming all
+#: day would otherwise slow down with every post. Trimmed rows stay in the feed and come
+#: back at once (no network) when the user scrolls down (``fetchMore``).
+LIVE_WINDOW_ROWS = 300
+#: Rows handed back from the feed per ``fetchMore`` after a trim.
+BACKFILL_PAGE = 40
 #: What a screen reader calls each notification type ("Ann: follow request notification.").
 NOTIFICATION_KINDS = {
     "mention": N_("mention"), "status": N_("status"), "reblog": N_("reblog"),
@@ -176,6 +183,9 @@ class TimelineModel(QAbstractListModel):
         self._authors: dict[str, set[str]] = {}
         self._loading = False
         self._at_end = False
+        self._live = False
+        self._source: Sequence[Row] | None = None  # the bound feed's rows (newest first)
+        self._tail_trimmed = False  # rows below the last one are in _source, not here
         self._task: asyncio.Future[Any] | None = None
         self._getters = self._build_getters()
         self._pending: list[Sequence[Row]] = []  # arrivals, oldest first
@@ -209,12 +219,14 @@ class TimelineModel(QAbstractListModel):
         return getter(self._rows[index.row()]) if getter is not None else None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return (
-            not parent.isValid() and self.loader is not None and not self._loading
-            and not self._at_end
-        )
+        if parent.isValid():
+            return False
+        return self._tail_trimmed or (
+            self.loader is not None and not self._loading and not self._at_end)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self._tail_trimmed and self._backfill(BACKFILL_PAGE):
+            return
         if not self.canFetchMore(parent) or self.loader is None:
             return
         try:
@@ -273,6 +285,42 @@ class TimelineModel(QAbstractListModel):
         load_older = getattr(feed, "load_older", None)
         if callable(load_older):
             self.loader = load_older
+        rows = getattr(feed, "rows", None)
+        self._source = rows if isinstance(rows, list) else None
+
+    @property
+    def live(self) -> bool:
+        """The view shows the newest post (see ``set_live``)."""
+        return self._live
+
+    def set_live(self, live: bool) -> None:
+        """The view shows the newest post (True) or the user reads further down (False).
+
+        A live model bound to a feed keeps at most ``LIVE_WINDOW_ROWS`` rows.
+        """
+        self._live = live
+
+    def _backfill(self, count: int) -> bool:
+        """Append up to ``count`` feed rows that a trim removed; False if there are none."""
+        source = self._source
+        after = -1
+        if source is not None and self._ids:
+            last = self._ids[-1]
+            after = next((i for i, row in enumerate(source) if row.id == last), -1)
+        if source is None or after < 0 or after + 1 >= len(source):
+            self._tail_trimmed = False
+            return False
+        rows = source[after + 1:after + 1 + count]
+        if after + 1 + count >= len(source):
+            self._tail_trimmed = False
+        self.append_older(rows)
+        return True
+
+    def backfill_to(self, item_id: str) -> bool:
+        """Bring back trimmed feed rows down to ``item_id``; True if it is then a row."""
+        while item_id not in self._by_id and self._tail_trimmed:
+            self._backfill(BACKFILL_PAGE)
+        return item_id in self._by_id
 
     # --- lookups ---------------------------------------------------------------------------
 
@@ -469,11 +517,16 @@ class TimelineModel(QAbstractListModel):
         return [a for a in accounts if a.id]
 
     def _trim(self, *, keep_top: bool) -> None:
-        extra = len(self._rows) - self.max_rows
+        cap = self.max_rows
+        if keep_top and self._live and self._source is not None:
+            cap = min(cap, LIVE_WINDOW_ROWS)
+        extra = len(self._rows) - cap
         if extra <= 0:
             return
         first = len(self._rows) - extra if keep_top else 0
         self._remove_rows(first, extra)
+        if keep_top and self._source is not None:
+            self._tail_trimmed = True
         self.rowsTrimmed.emit(extra)
 
     def _remove_rows(self, first: int, count: int) -> None:
@@ -497,6 +550,7 @@ class TimelineModel(QAbstractListModel):
         self._ids.clear()
         self._row_of = None
         self._at_end = False
+        self._tail_trimmed = False
         self.endResetModel()
 
     # --- mutations -------------------------------------------------------------------------

@@ -89,6 +89,7 @@ class TimelineView(QListView):
         model.rowsRemoved.connect(self._restore_anchor)
         if isinstance(model, TimelineModel):
             model.rowsBuffered.connect(self._prepare_arrivals)
+            model.set_live(self.verticalScrollBar().value() == 0)
         self.post_delegate.watch(model)
 
     def timeline(self) -> TimelineModel | None:
@@ -182,7 +183,10 @@ class TimelineView(QListView):
         """Posts above the newest one the user has seen."""
         return self._new_count
 
-    def _on_scrolled(self, _value: int) -> None:
+    def _on_scrolled(self, value: int) -> None:
+        model = self.timeline()
+        if model is not None:
+            model.set_live(value == 0)
         self._schedule_count()
 
     def _schedule_count(self) -> None:
