@@ -206,6 +206,28 @@ def test_live_delete_and_edit(mock: MockServer) -> None:
     assert ui.status_ids == [ui.status_ids[0]]
 
 
+def test_rows_are_capped_and_scroll_back_loads_the_dropped_ones_again(mock: MockServer) -> None:
+    async def go() -> tuple[list[str], list[str], list[str]]:
+        bob = api(mock, "bob")
+        older = await post(bob, 6, "old")
+        feed = feed_for(mock, max_rows=8, page_limit=40)
+        ui = UiModel(feed)
+        await feed.start()
+        await until(lambda: feed.state is FeedState.LIVE)
+        newer = await post(bob, 5, "new")
+        await until(lambda: newer[-1] in ui.status_ids)
+        kept = [r.entity_id for r in feed.items]
+        again = [i.entity_id for i in await feed.load_older()]
+        await feed.close()
+        await bob.aclose()
+        return older + newer, kept, again
+
+    posted, kept, again = asyncio.run(go())
+    assert len(kept) == 8 and kept == posted[::-1][:8]  # the newest eight stay
+    dropped = posted[::-1][8:]
+    assert dropped and all(i in again for i in dropped)  # scroll-back fetches them again
+
+
 def test_cache_round_trip_survives_restart(mock: MockServer, tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
 

@@ -128,6 +128,7 @@ class TimelineFeed:
         page_cap: int = 10,
         page_limit: int = 40,
         max_buffer: int = 1000,
+        max_rows: int = 5000,
         marker_debounce: float = 3.0,
         stream_options: dict[str, Any] | None = None,
     ) -> None:
@@ -145,6 +146,7 @@ class TimelineFeed:
         self.page_cap = page_cap
         self.page_limit = page_limit
         self.max_buffer = max_buffer
+        self.max_rows = max(1, max_rows)
         self.marker_debounce = marker_debounce
         self.stream_options = stream_options or {}
 
@@ -635,7 +637,22 @@ class TimelineFeed:
         self._note_cursors(items)
         self.rows[:0] = items
         self._ids.update(i.id for i in items)
+        self._trim_tail()
         self._emit(self.on_insert_newer, items)
+
+    def _trim_tail(self) -> None:
+        """Keep the newest ``max_rows`` rows: a column streaming all day must not grow
+        without end (memory, and every delete or edit scans the rows). The UI model keeps
+        no more (``DEFAULT_MAX_ROWS``); older rows load again over REST on scroll-back."""
+        extra = len(self.rows) - self.max_rows
+        if extra <= 0 or not self.spec.id_ordered:
+            return
+        for row in self.rows[-extra:]:
+            self._ids.discard(row.id)
+        del self.rows[-extra:]
+        last = next((r for r in reversed(self.rows) if isinstance(r, TimelineItem)), None)
+        self._bottom = last.sort_id if last is not None else None
+        self._older_done = False
 
     def _insert_gap(self, gap: Gap) -> None:
         self.rows.insert(0, gap)
