@@ -1,38 +1,25 @@
 """Sign in to a server through the system browser (never an embedded web view).
 
-The dialog only collects the server address and shows progress; the flow itself (PKCE,
-loopback redirect, code exchange, keyring) lives in ``fedidesk.core.auth.login`` and is
-handed in as ``login``. If the browser does not open, the link can be copied; if the server
-refuses the loopback redirect, the dialog asks for the code the server shows instead.
+The dialog only collects the server address; the sign-in controls (progress, the link to
+copy if the browser does not open, the field for a code the server shows instead of
+returning to fedidesk) are ``BrowserLoginPanel``'s, the flow itself is the ``login``
+function handed in (``fedidesk.core.auth.login`` behind it).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import _
 from fedidesk.ui.asynctools import spawn
-
-log = logging.getLogger("fedidesk.ui.login")
-
-LoginFn = Callable[[str, Callable[[str], object], Callable[[], Awaitable[str]]], Awaitable[Any]]
+from fedidesk.ui.browserlogin import BrowserLoginPanel
+from fedidesk.ui.browserlogin import LoginFn as LoginFn
 
 
 class LoginDialog(QDialog):
@@ -47,11 +34,8 @@ class LoginDialog(QDialog):
     def __init__(self, login: LoginFn, parent: QWidget | None = None,
                  open_url: Callable[[str], object] | None = None) -> None:
         super().__init__(parent)
-        self._login = login
         self._open_url = open_url or (lambda url: QDesktopServices.openUrl(QUrl(url)))
         self._task: asyncio.Task[Any] | None = None
-        self._code_future: asyncio.Future[str] | None = None
-        self.authorize_url = ""
         self.setWindowTitle(_("Sign in to a Mastodon server"))
         self.setObjectName("loginDialog")
         self.setMinimumWidth(460)
@@ -68,33 +52,9 @@ class LoginDialog(QDialog):
         self.server_edit.setPlaceholderText("mastodon.social")
         self.server_edit.setAccessibleName(_("Server address"))
         self.server_edit.returnPressed.connect(self.start)
-        self.status = QLabel()
-        self.status.setObjectName("loginStatus")
-        self.status.setWordWrap(True)
-        self.link_edit = QLineEdit()
-        self.link_edit.setReadOnly(True)
-        self.link_edit.setAccessibleName(_("Sign-in link"))
-        self.copy_button = QPushButton(_("Copy link"))
-        self.copy_button.clicked.connect(self._copy_link)
-        link_row = QHBoxLayout()
-        link_row.addWidget(self.link_edit)
-        link_row.addWidget(self.copy_button)
-        self.link_box = QWidget()
-        self.link_box.setLayout(link_row)
-        self.link_box.hide()
-
-        self.code_edit = QLineEdit()
-        self.code_edit.setObjectName("codeEdit")
-        self.code_edit.setPlaceholderText(_("Paste the code the server shows"))
-        self.code_edit.setAccessibleName(_("Authorization code"))
-        self.code_button = QPushButton(_("Use this code"))
-        self.code_button.clicked.connect(self._submit_code)
-        code_row = QHBoxLayout()
-        code_row.addWidget(self.code_edit)
-        code_row.addWidget(self.code_button)
-        self.code_box = QWidget()
-        self.code_box.setLayout(code_row)
-        self.code_box.hide()
+        # ``_open_url`` is looked up at each sign-in, so it can be replaced (tests do).
+        self.browser_login = BrowserLoginPanel(login, lambda url: self._open_url(url))
+        self.status = self.browser_login.status
 
         self.buttons = QDialogButtonBox()
         self.sign_in_button = self.buttons.addButton(
@@ -108,66 +68,34 @@ class LoginDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.server_edit)
-        layout.addWidget(self.status)
-        layout.addWidget(self.link_box)
-        layout.addWidget(self.code_box)
+        layout.addWidget(self.browser_login)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+
+    @property
+    def authorize_url(self) -> str:
+        """The sign-in page's address, once the server gave it."""
+        return self.browser_login.authorize_url
 
     def start(self) -> None:
         server = self.server_edit.text().strip()
         if not server:
-            self.status.setText(_("Please type your server's address first."))
+            self.browser_login.show_status(_("Please type your server's address first."))
             return
         if self._task is not None and not self._task.done():
             return
         self.sign_in_button.setEnabled(False)
         self.server_edit.setEnabled(False)
-        self.status.setText(_("Contacting {server}…").format(server=server))
         self._task = spawn(self._run(server), owner=self)
 
-    def _open_browser(self, url: str) -> object:
-        self.authorize_url = url
-        self.link_edit.setText(url)
-        self.link_box.show()
-        self.status.setText(
-            _("Your browser should now show the server's sign-in page. Approve access there, "
-              "then come back. If no browser opened, copy the link below into one."))
-        return self._open_url(url)
-
-    async def _ask_code(self) -> str:
-        self.code_box.show()
-        self.status.setText(
-            _("This server shows a code instead of returning to fedidesk automatically. "
-              "Copy the code from your browser and paste it here."))
-        self._code_future = asyncio.get_running_loop().create_future()
-        try:
-            return await self._code_future
-        finally:
-            self._code_future = None
-
-    def _submit_code(self) -> None:
-        code = self.code_edit.text().strip()
-        if code and self._code_future is not None and not self._code_future.done():
-            self._code_future.set_result(code)
-
     async def _run(self, server: str) -> None:
-        try:
-            entry = await self._login(server, self._open_browser, self._ask_code)
-        except asyncio.CancelledError:
-            self.status.setText(_("Sign-in cancelled."))
-            raise
-        except FedideskError as exc:
-            log.info("Login failed: %s", exc)
-            self.status.setText(exc.user_message)
+        entry = await self.browser_login.sign_in(server)
+        if entry is None:
             self.sign_in_button.setEnabled(True)
             self.server_edit.setEnabled(True)
             return
         self.loggedIn.emit(entry)
         self.accept()
-
-    def _copy_link(self) -> None:
-        QGuiApplication.clipboard().setText(self.authorize_url)
 
     def cancel(self) -> None:
         if self._task is not None and not self._task.done():

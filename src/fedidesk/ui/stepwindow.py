@@ -2,6 +2,7 @@
 
 ``StepFrame`` lays out the step list on the left, the page stack and the
 Later / Back / Skip / Next buttons; ``page_header`` gives a page its title, intro and body.
+``number`` and ``error_text`` put numbers and failures into words for the pages.
 ``StepPage`` is one step (saved values, background work) and ``StepWindow`` the page loop
 around them: Back / Skip / Next and the step list, steps that do not apply greyed and passed
 over, and the progress saved (``fedidesk.ui.stepprogress``) and restored on the next start.
@@ -14,7 +15,7 @@ import logging
 from collections.abc import Coroutine, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import N_, _
 from fedidesk.ui.asynctools import spawn
 from fedidesk.ui.stepprogress import ProgressStore, ProgressT
@@ -91,6 +93,20 @@ def page_header(page: QWidget, title: str, intro: str, *, links: bool = False) -
     body = QVBoxLayout()
     outer.addLayout(body, 1)
     return body
+
+
+def number(value: int) -> str:
+    """``value`` for people, in the user's locale (with thousands separators, also in "C")."""
+    locale = QLocale()
+    locale.setNumberOptions(QLocale.NumberOption.DefaultNumberOptions)
+    return locale.toString(value)
+
+
+def error_text(exc: BaseException) -> str:
+    """A sentence for people from any failure."""
+    if isinstance(exc, FedideskError):
+        return exc.user_message
+    return _("Something went wrong: {error}").format(error=exc)
 
 
 class StepPage(QWidget):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from fedidesk.core.api import MastodonApi
@@ -18,6 +18,8 @@ from fedidesk.core.i18n import _
 from fedidesk.ui.logindialog import LoginFn
 from fedidesk.ui.migration.state import GONE, MOVE, MigrationState
 from fedidesk.ui.stepwindow import StepPage
+from fedidesk.ui.stepwindow import error_text as error_text  # for the pages
+from fedidesk.ui.stepwindow import number as number  # for the pages
 
 
 @dataclass
@@ -50,19 +52,6 @@ class Shared:
     @property
     def server_gone(self) -> bool:
         return self.state.mode == GONE
-
-
-def number(value: int) -> str:
-    """``value`` for people, in the user's locale (with thousands separators, also in "C")."""
-    locale = QLocale()
-    locale.setNumberOptions(QLocale.NumberOption.DefaultNumberOptions)
-    return locale.toString(value)
-
-
-def error_text(exc: BaseException) -> str:
-    if isinstance(exc, FedideskError):
-        return exc.user_message
-    return _("Something went wrong: {error}").format(error=exc)
 
 
 def red(text: str) -> str:

@@ -1,17 +1,17 @@
-"""Step 2: sign in through the browser, or create an account on the chosen server."""
+"""Step 2: sign in through the browser (``BrowserLoginPanel``, as in the login dialog), or
+create an account on the chosen server."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QWidget
 
 from fedidesk.core.accounts import AccountEntry
-from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import N_, _
-from fedidesk.ui.wizard.base import WizardPage, error_text, label
+from fedidesk.ui.browserlogin import BrowserLoginPanel
+from fedidesk.ui.wizard.base import WizardPage, label
 
 
 class AccountPage(WizardPage):
@@ -23,7 +23,6 @@ class AccountPage(WizardPage):
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self._code_future: asyncio.Future[str] | None = None
         self.server_label = label(name="accountServer")
         self.have_button = QPushButton(_("I have an account — sign in with my browser"))
         self.have_button.setObjectName("signInButton")
@@ -35,30 +34,14 @@ class AccountPage(WizardPage):
         choice.addWidget(self.have_button)
         choice.addWidget(self.new_button)
         choice.addStretch(1)
-        self.status = label(name="accountStatus")
-        self.link_edit = QLineEdit()
-        self.link_edit.setReadOnly(True)
-        self.link_edit.setAccessibleName(_("Sign-in link"))
-        self.link_edit.hide()
-        self.code_edit = QLineEdit()
-        self.code_edit.setObjectName("codeEdit")
-        self.code_edit.setPlaceholderText(_("Paste the code the server shows"))
-        self.code_button = QPushButton(_("Use this code"))
-        self.code_button.clicked.connect(self._submit_code)
-        code_row = QHBoxLayout()
-        code_row.addWidget(self.code_edit)
-        code_row.addWidget(self.code_button)
-        self.code_box = QWidget()
-        self.code_box.setLayout(code_row)
-        self.code_box.hide()
+        self.browser_login = BrowserLoginPanel(self.shared.login, self.shared.open_url)
+        self.status = self.browser_login.status
         self.stack = QStackedWidget()
         self.stack.addWidget(QWidget())
         self.signup: Any = None
         self.body.addWidget(self.server_label)
         self.body.addLayout(choice)
-        self.body.addWidget(self.status)
-        self.body.addWidget(self.link_edit)
-        self.body.addWidget(self.code_box)
+        self.body.addWidget(self.browser_login)
         self.body.addWidget(self.stack, 1)
 
     def entered(self) -> None:
@@ -85,49 +68,20 @@ class AccountPage(WizardPage):
         if not server or self.busy():
             return
         self.have_button.setEnabled(False)
-        self.status.setText(_("Contacting {server}…").format(server=html.escape(server)))
         self.run(self._sign_in(server))
-
-    def _open_browser(self, url: str) -> object:
-        self.link_edit.setText(url)
-        self.link_edit.show()
-        self.status.setText(_("Your browser should now show the server's sign-in page. "
-                              "Approve access there, then come back. If no browser opened, "
-                              "copy the link below into one."))
-        return self.shared.open_url(url)
-
-    async def _ask_code(self) -> str:
-        self.code_box.show()
-        self.status.setText(_("This server shows a code instead of returning to fedidesk. "
-                              "Copy it from your browser and paste it here."))
-        self._code_future = asyncio.get_running_loop().create_future()
-        try:
-            return await self._code_future
-        finally:
-            self._code_future = None
-
-    def _submit_code(self) -> None:
-        code = self.code_edit.text().strip()
-        if code and self._code_future is not None and not self._code_future.done():
-            self._code_future.set_result(code)
 
     async def _sign_in(self, server: str) -> None:
         try:
-            entry = await self.shared.login(server, self._open_browser, self._ask_code)
-        except FedideskError as exc:
-            self.status.setText(f"<span style='color:#c00'>{html.escape(error_text(exc))}"
-                                "</span>")
-            return
+            entry = await self.browser_login.sign_in(server)
         finally:
             self.have_button.setEnabled(True)
-            self.code_box.hide()
-        self.signed_in(entry)
+        if entry is not None:
+            self.signed_in(entry)
 
     def signed_in(self, entry: AccountEntry) -> None:
         self.shared.state.handle = entry.handle
-        self.link_edit.hide()
-        self.status.setText(_("Signed in as <b>{handle}</b>. Continue with the next step.")
-                            .format(handle=html.escape(entry.handle)))
+        self.browser_login.reset(_("Signed in as <b>{handle}</b>. Continue with the next step.")
+                                 .format(handle=html.escape(entry.handle)))
         self.changed.emit()
         self.entered()
 

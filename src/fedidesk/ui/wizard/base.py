@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.context import AppContext
 from fedidesk.core.directory import DirectoryClient
 from fedidesk.core.errors import FedideskError
-from fedidesk.core.i18n import _
 from fedidesk.core.server_details import ServerDetails
-from fedidesk.ui.logindialog import LoginFn
+from fedidesk.ui.browserlogin import LoginFn
 from fedidesk.ui.stepwindow import StepPage
+from fedidesk.ui.stepwindow import error_text as error_text  # for the pages
+from fedidesk.ui.stepwindow import number as number  # for the pages
 from fedidesk.ui.wizard.state import WizardState
 
 
@@ -53,20 +54,6 @@ class Shared:
             return normalize_address(self.state.server) if self.state.server else ""
         except FedideskError:
             return ""
-
-
-def number(value: int) -> str:
-    """``value`` for people, in the user's locale (with thousands separators, also in "C")."""
-    locale = QLocale()
-    locale.setNumberOptions(QLocale.NumberOption.DefaultNumberOptions)
-    return locale.toString(value)
-
-
-def error_text(exc: BaseException) -> str:
-    """A sentence for people from any failure."""
-    if isinstance(exc, FedideskError):
-        return exc.user_message
-    return _("Something went wrong: {error}").format(error=exc)
 
 
 class WizardPage(StepPage):

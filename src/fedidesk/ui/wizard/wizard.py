@@ -20,7 +20,7 @@ from fedidesk.core.context import AppContext
 from fedidesk.core.directory import DirectoryClient
 from fedidesk.core.i18n import _
 from fedidesk.core.server_details import ServerDetails, fetch_server_details
-from fedidesk.ui.logindialog import LoginFn
+from fedidesk.ui.browserlogin import LoginFn
 from fedidesk.ui.stepwindow import StepWindow
 from fedidesk.ui.wizard.accountpage import AccountPage
 from fedidesk.ui.wizard.base import Shared, WizardPage
