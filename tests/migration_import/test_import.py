@@ -16,6 +16,13 @@ from fedidesk.core.contacts.follow import FollowBudget
 from fedidesk.core.migration.assistant import import_folder
 from fedidesk.core.migration.importer import ImportProgress
 from fedidesk.core.migration.importjournal import SERVER_IMPORT, ImportJournal
+from fedidesk.core.migration.reasons import (
+    DEFERRED_DOMAIN,
+    DEFERRED_TIMEOUT,
+    NOT_FOUND,
+    Reason,
+    describe,
+)
 from fedidesk.core.migration.verify import REPORT_JSON, REPORT_TEXT, verify
 from fedidesk.core.storage import Database
 from tests.helpers.mockserver import add_fault
@@ -171,7 +178,8 @@ def test_dead_domain_is_deferred_while_the_rest_finishes(harness: Harness, db: D
     assert "h4%40hang.example" not in hung and len(harness.hung) <= 12
     journal = ImportJournal(db)
     pending = journal.rows(journal.jobs(ACCOUNT)[0].id, "follows", open_only=True)
-    assert all((r.reason or "").startswith("deferred") for r in pending)
+    assert all(r.reason is not None and r.reason.deferred for r in pending)
+    assert {r.reason.code for r in pending if r.reason} <= {DEFERRED_TIMEOUT, DEFERRED_DOMAIN}
 
 
 def test_big_batch_goes_to_the_server_import(harness: Harness, db: Database,
@@ -195,7 +203,7 @@ def test_big_batch_goes_to_the_server_import(harness: Harness, db: Database,
                                          "fay@mock.local,true,false,"]
     journal = ImportJournal(db)
     rows = journal.rows(journal.jobs(ACCOUNT)[0].id, "follows")
-    assert {(r.state, r.reason) for r in rows} == {("requested", SERVER_IMPORT)}
+    assert {(r.state, r.reason) for r in rows} == {("requested", Reason(SERVER_IMPORT))}
 
 
 def test_every_category_and_the_verify_report(harness: Harness, db: Database,
@@ -246,7 +254,8 @@ def test_every_category_and_the_verify_report(harness: Harness, db: Database,
     assert counts["lists"] == {"arrived": 3}
     assert counts["bookmarks"] == {"arrived": 1, "unresolvable": 1}
     ghost = next(i for i in report.items if i.item == "ghost@mock.local")
-    assert "not found" in ghost.reason
+    assert ghost.reason == Reason(NOT_FOUND)
+    assert "not found" in describe(ghost.reason)
     saved = json.loads((folder / REPORT_JSON).read_text())
     assert saved["counts"] == counts
     text = (folder / REPORT_TEXT).read_text()

@@ -15,6 +15,14 @@ from fedidesk.core.entities import Account
 from fedidesk.core.http import make_client
 from fedidesk.core.migration.assistant import import_folder, parse_only
 from fedidesk.core.migration.plan import following_limit
+from fedidesk.core.migration.reasons import (
+    DOMAIN_BLOCKED,
+    MOVED,
+    NOT_FOUND,
+    SUSPENDED,
+    Reason,
+    describe,
+)
 from fedidesk.core.ratelimit import RateLimitGovernor
 from fedidesk.core.storage import Database
 from tests.migration_import.conftest import write_folder
@@ -86,11 +94,16 @@ def test_moved_suspended_blocked_and_uncertain_follow(tmp_path: Path) -> None:
     outcome = asyncio.run(main())
     follows = outcome.plan.categories["follows"]
     assert [(i.item, i.target_id, i.note) for i in follows.to_add] == [
-        ("old@old.example", "9", "moved to new@new.example"), ("ok@fine.example", "4", "")]
+        ("old@old.example", "9", Reason.of(MOVED, handle="new@new.example")),
+        ("ok@fine.example", "4", None)]
+    assert describe(follows.to_add[0].note) == "moved to new@new.example"
     reasons = {i.item: i.note for i in follows.unresolvable}
-    assert reasons["gone@old.example"] == "the account is suspended"
-    assert reasons["x@blocked.example"] == "you block the domain blocked.example"
-    assert reasons["nobody@old.example"].startswith("not found")
+    assert reasons["gone@old.example"] == Reason(SUSPENDED)
+    assert reasons["x@blocked.example"] == Reason.of(DOMAIN_BLOCKED, domain="blocked.example")
+    assert reasons["nobody@old.example"] == Reason(NOT_FOUND)
+    assert describe(reasons["gone@old.example"]) == "the account is suspended"
+    assert describe(reasons["x@blocked.example"]) == "you block the domain blocked.example"
+    assert describe(reasons["nobody@old.example"]).startswith("not found")
     # The first POST timed out after reaching the server: reconciled, never sent again.
     assert server.posts == ["9", "4"]
     assert outcome.summary is not None and outcome.summary.counts["follows"]["done"] == 2

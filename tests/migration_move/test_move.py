@@ -225,7 +225,7 @@ def test_old_server_gone_uses_downloaded_files(db: Database, old: FakeFedi, new:
     (folder / "lists.csv").write_text("Friends,a@x.example\n", encoding="utf-8")
     result = go(db, old, new, lambda a: a.run())
     assert result.ok, result.message
-    assert "2 follows, 1 lists" in result.message
+    assert "Follows (2), List members (1)" in result.message
     assert result.next_action == (f"Import them: fedidesk migrate import --account "
                                   f"ann2@new.example --from {folder}")
     assert make(db, old, new).state.done == [CHECK_FILES]

@@ -25,6 +25,7 @@ from fedidesk.core.migration.assistant import ImportOutcome, import_folder, pars
 from fedidesk.core.migration.importer import ImportProgress, hhmm
 from fedidesk.core.migration.importjournal import ImportJournal
 from fedidesk.core.migration.plan import CATEGORIES, SERVER
+from fedidesk.core.migration.reasons import describe, state_text
 from fedidesk.core.migration.verify import REPORT_JSON, REPORT_TEXT, verify
 
 COMMANDS = ("import", "status", "verify")
@@ -107,10 +108,11 @@ def _warn(message: str) -> None:
 def _progress(event: ImportProgress) -> None:
     if event.message:
         _warn(event.message)
-    elif event.state not in ("pending", "resolved") or event.reason:
+    elif event.state not in ("pending", "resolved") or event.reason is not None:
         item = event.item.replace("\t", " → ")
-        reason = f" ({event.reason})" if event.reason else ""
-        print(f"[{event.done}/{event.total}] {event.category}: {item}: {event.state}{reason}",
+        reason = f" ({describe(event.reason)})" if event.reason is not None else ""
+        state = state_text(event.state)
+        print(f"[{event.done}/{event.total}] {event.category}: {item}: {state}{reason}",
               file=sys.stderr)
 
 
@@ -121,7 +123,9 @@ def _json(outcome: ImportOutcome) -> dict[str, Any]:
         "follow_path": plan.follow_path, "following_limit": plan.following_limit,
         "following_count": plan.following_count, "follow_budget_left": plan.budget_left,
         "warnings": plan.warnings, "problems": plan.source.problems, "plan": {
-            name: {part: [{"item": i.item, "note": i.note} for i in getattr(cat, part)]
+            name: {part: [{"item": i.item, "note": describe(i.note),
+                           "note_code": i.note.code if i.note else ""}
+                          for i in getattr(cat, part)]
                    for part in ("to_add", "already_there", "unresolvable", "deferred")}
             for name, cat in plan.categories.items()}}
     if summary is not None:
@@ -151,10 +155,10 @@ def _print(outcome: ImportOutcome, *, as_json: bool) -> None:
         print(f"  {name}: " + ", ".join(parts))
     for name, cat in plan.categories.items():
         for item in cat.to_add if summary is None else ():
-            note = f" ({item.note})" if item.note else ""
+            note = f" ({describe(item.note)})" if item.note is not None else ""
             print(f"    + {name}: {item.item.replace(chr(9), ' → ')}{note}")
         for item in cat.unresolvable:
-            print(f"    ! {name}: {item.item.replace(chr(9), ' → ')}: {item.note}")
+            print(f"    ! {name}: {item.item.replace(chr(9), ' → ')}: {describe(item.note)}")
     for line in (*plan.warnings, *plan.source.problems[:20]):
         print(_("Note: {note}").format(note=line))
     if plan.follow_path == SERVER:
@@ -164,7 +168,8 @@ def _print(outcome: ImportOutcome, *, as_json: bool) -> None:
     if summary is None:
         return
     for name, states in summary.counts.items():
-        print(f"  {name}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
+        print(f"  {name}: " + ", ".join(f"{n} {state_text(s)}"
+                                         for s, n in sorted(states.items())))
     for note in summary.notes:
         print(_("Note: {note}").format(note=note))
     if summary.open_rows and summary.resumes_at:
@@ -196,7 +201,8 @@ def _status(args: argparse.Namespace, journal: ImportJournal) -> int:
                        "#{job} {account} from {source}: {state}, {count} rows open",
                        job["open_rows"]).format(
                            job=job["job"], account=job["account"], source=job["source"],
-                           state=job["state"], count=job["open_rows"]))
+                           state=state_text(job["state"]), count=job["open_rows"]))
         for name, states in job["counts"].items():
-            print(f"  {name}: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())))
+            print(f"  {name}: " + ", ".join(f"{n} {state_text(s)}"
+                                         for s, n in sorted(states.items())))
     return 0

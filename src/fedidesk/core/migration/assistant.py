@@ -15,6 +15,7 @@ from pathlib import Path
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.clock import Clock
 from fedidesk.core.contacts.follow import FollowBudget
+from fedidesk.core.i18n import _
 from fedidesk.core.migration.importer import (
     Cancel,
     ImportSummary,
@@ -46,8 +47,8 @@ def parse_only(value: str | None) -> tuple[str, ...] | None:
     names = tuple(aliases.get(n, n) for n in names)
     unknown = [n for n in names if n not in CATEGORIES]
     if unknown:
-        raise ValueError(f"unknown categories: {', '.join(unknown)} (known: "
-                         f"{', '.join(CATEGORIES)})")
+        raise ValueError(_("unknown categories: {names} (known: {known})").format(
+            names=", ".join(unknown), known=", ".join(CATEGORIES)))
     return names
 
 

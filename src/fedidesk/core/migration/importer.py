@@ -19,6 +19,9 @@ open rows (``pending``/``resolved``) category by category, committing every step
   open for a later run while everything else finishes.
 
 Merge only: nothing is ever unfollowed, unblocked, unmuted or deleted.
+
+Row reasons are ``reasons.Reason`` codes (stored in the journal, worded when shown);
+``ImportProgress.message`` and ``ImportSummary.notes`` are translated text.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from fedidesk.core.errors import (
     UncertainOutcomeError,
     ValidationError,
 )
+from fedidesk.core.i18n import _
 from fedidesk.core.migration import formats
 from fedidesk.core.migration.importjournal import (
     DONE,
@@ -45,7 +49,6 @@ from fedidesk.core.migration.importjournal import (
     PENDING,
     REQUESTED,
     RESOLVED,
-    SERVER_IMPORT,
     SKIPPED,
     ImportJournal,
     Job,
@@ -60,12 +63,32 @@ from fedidesk.core.migration.plan import (
     relationships,
     split_list_item,
 )
+from fedidesk.core.migration.reasons import (
+    ALREADY,
+    AWAITS_APPROVAL,
+    BLOCKED,
+    DAILY_LIMIT,
+    DAILY_LIMIT_TAGS,
+    DEFERRED_NETWORK,
+    FOLLOWS_REFUSED,
+    MEMBER_BLOCKED,
+    MEMBER_NOT_FOLLOWED,
+    MEMBER_REQUESTED,
+    MOVED,
+    NO_ANSWER,
+    NOT_IN_EXPORT,
+    RATE_LIMITED,
+    SERVER_IMPORT,
+    Reason,
+    category_label,
+    describe,
+    message,
+)
 from fedidesk.core.migration.resolve import Resolver, domain_of, resolver_for
 from fedidesk.core.migration.source import FilterRow, FollowRow, ImportSource, MuteRow
 
 ACCOUNT_CATEGORIES = ("follows", "mutes", "blocks", "lists")
 MAX_RATE_RETRIES = 3
-ALREADY = "already there"
 
 
 def hhmm(epoch: float) -> str:
@@ -80,7 +103,7 @@ class ImportProgress:
     category: str
     item: str
     state: str
-    reason: str
+    reason: Reason | None
     done: int
     total: int
     message: str = ""
@@ -109,18 +132,18 @@ def record_plan(journal: ImportJournal, job: Job, plan: Plan) -> None:
         journal.add_rows(job.id, name, [i.item for i in every])
         open_items = {r.item for r in journal.rows(job.id, name, open_only=True)}
 
-        def put(items: list[PlanItem], state: str, reason: str | None = None, *,
+        def put(items: list[PlanItem], state: str, reason: Reason | None = None, *,
                 name: str = name, open_items: set[str] = open_items) -> None:
             for i in items:
                 if i.item in open_items:
                     journal.set_state(job.id, name, i.item, state, target_id=i.target_id or None,
-                                      reason=reason if reason is not None else (i.note or None))
-        put(cat.already_there, DONE, ALREADY)
+                                      reason=reason if reason is not None else i.note)
+        put(cat.already_there, DONE, Reason(ALREADY))
         put(cat.unresolvable, SKIPPED)
         put(cat.deferred, PENDING)
         if name == "follows" and plan.follow_path == SERVER and cat.to_add:
             _write_server_csv(plan, cat.to_add)
-            put(cat.to_add, REQUESTED, SERVER_IMPORT)
+            put(cat.to_add, REQUESTED, Reason(SERVER_IMPORT))
         else:
             put(cat.to_add, RESOLVED)
     journal.set_job_state(job.id, "planned")
@@ -131,14 +154,18 @@ def _write_server_csv(plan: Plan, items: list[PlanItem]) -> None:
     rows = []
     for i in items:
         base = options.get(i.item, FollowRow(i.item))
-        new = i.note.removeprefix("moved to ") if i.note.startswith("moved to ") else i.item
+        new = i.note.get("handle") if i.note is not None and i.note.code == MOVED else i.item
         rows.append(FollowRow(new, base.show_boosts, base.notify, base.languages))
     plan.server_csv.parent.mkdir(parents=True, exist_ok=True)
     formats.write_following(plan.server_csv, rows)
 
 
 class _StopCategory(Exception):
-    """Nothing more can be done in this category in this run."""
+    """Nothing more can be done in this category in this run, and why."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.code)
+        self.reason = reason
 
 
 @dataclass
@@ -157,25 +184,26 @@ class _Runner:
     lists_by_title: dict[str, str] | None = None
     existing_domains: set[str] | None = None
     filter_titles: set[str] | None = None
-    follow_stop: str = ""
+    follow_stop: Reason | None = None
     #: This category's resolved target ids in run order, and relationships read ahead.
     upcoming: list[str] = field(default_factory=list)
     read_ahead: dict[str, Relationship] = field(default_factory=dict)
 
     # --- bookkeeping ----------------------------------------------------------------------
 
-    def set(self, row: JobRow, state: str, reason: str | None = None, *,
+    def set(self, row: JobRow, state: str, reason: Reason | None = None, *,
             target_id: str | None = None, attempt: bool = False) -> None:
         self.journal.set_state(self.job.id, row.category, row.item, state, reason=reason,
                                target_id=target_id, attempt=attempt)
         self.done += 1 if state not in (PENDING, RESOLVED) else 0
         if self.progress is not None:
-            self.progress(ImportProgress(row.category, row.item, state, reason or "",
+            self.progress(ImportProgress(row.category, row.item, state, reason,
                                          self.done, self.total))
 
-    def say(self, message: str) -> None:
+    def say(self, text: str) -> None:
+        """Tell the person something that is not about one row (``text`` is translated)."""
         if self.progress is not None:
-            self.progress(ImportProgress("", "", "", "", self.done, self.total, message))
+            self.progress(ImportProgress("", "", "", None, self.done, self.total, text))
 
     async def write(self, call: Callable[[], Awaitable[object]]) -> None:
         self.summary.writes += 1
@@ -197,7 +225,8 @@ class _Runner:
         if found.account is None:
             self.set(row, SKIPPED, found.reason)
             return None
-        note = f"moved to {self.resolver.handle(found.account)}" if found.moved_from else None
+        note = (Reason.of(MOVED, handle=self.resolver.handle(found.account))
+                if found.moved_from else None)
         self.journal.set_state(self.job.id, row.category, row.item, RESOLVED,
                                target_id=found.account.id, reason=note)
         return found.account.id
@@ -226,12 +255,12 @@ class _Runner:
             return "following" if rel.following else "requested"
         if rel.blocking or rel.blocked_by:
             return "blocked"
-        if self.follow_stop:
+        if self.follow_stop is not None:
             raise _StopCategory(self.follow_stop)
         if self.budget.remaining() <= 0:
             self.summary.resumes_at = self.budget.resets_at()
-            self.follow_stop = (f"{self.budget.limit} follows per day reached; continues "
-                                f"after 00:00 UTC ({hhmm(self.budget.resets_at())})")
+            self.follow_stop = Reason.of(DAILY_LIMIT, limit=self.budget.limit,
+                                         time=hhmm(self.budget.resets_at()))
             raise _StopCategory(self.follow_stop)
         opts = options or FollowRow("")
         try:
@@ -244,7 +273,7 @@ class _Runner:
                 raise
         except ValidationError as exc:
             self.budget.exhaust()
-            self.follow_stop = f"the server refused more follows: {exc.user_message}"
+            self.follow_stop = Reason.of(FOLLOWS_REFUSED, text=exc.user_message)
             raise _StopCategory(self.follow_stop) from exc
         self.budget.record()
         return "following" if rel.following else "requested"
@@ -256,20 +285,20 @@ class _Runner:
         options = {r.acct: r for r in self.source.follows}.get(row.item)
         outcome = await self.ensure_follow(account_id, options)
         if outcome == "blocked":
-            self.set(row, SKIPPED, "a block is in the way")
+            self.set(row, SKIPPED, Reason(BLOCKED))
         elif outcome == "requested":
-            self.set(row, REQUESTED, "follow request awaits approval", attempt=True)
+            self.set(row, REQUESTED, Reason(AWAITS_APPROVAL), attempt=True)
         else:
             self.set(row, DONE, attempt=True)
 
     async def do_tags(self, row: JobRow) -> None:
         tag = await self.api.tag(row.item)
         if tag.following:
-            self.set(row, DONE, ALREADY)
+            self.set(row, DONE, Reason(ALREADY))
             return
         if self.budget.remaining() <= 0:
             self.summary.resumes_at = self.budget.resets_at()
-            raise _StopCategory("400 follows per day reached (hashtags count too)")
+            raise _StopCategory(Reason.of(DAILY_LIMIT_TAGS, limit=self.budget.limit))
         await self.write(lambda: self.api.follow_tag(row.item))
         self.budget.record()
         self.set(row, DONE, attempt=True)
@@ -281,7 +310,7 @@ class _Runner:
         if account_id is None:
             return
         if (await self.relationship(account_id)).muting:
-            self.set(row, DONE, ALREADY)
+            self.set(row, DONE, Reason(ALREADY))
             return
         options = {r.acct: r for r in self.source.mutes}.get(row.item, MuteRow(row.item))
         await self.write(lambda: self.api.mute(account_id,
@@ -293,7 +322,7 @@ class _Runner:
         if account_id is None:
             return
         if (await self.relationship(account_id)).blocking:
-            self.set(row, DONE, ALREADY)
+            self.set(row, DONE, Reason(ALREADY))
             return
         await self.write(lambda: self.api.block(account_id))
         self.set(row, DONE, attempt=True)
@@ -304,7 +333,7 @@ class _Runner:
             async for page in self.api.paginate("/api/v1/domain_blocks", str, {"limit": 200}):
                 self.existing_domains.update(d.lower() for d in page)
         if row.item in self.existing_domains:
-            self.set(row, DONE, ALREADY)
+            self.set(row, DONE, Reason(ALREADY))
             return
         await self.write(lambda: self.api.domain_block(row.item))
         self.set(row, DONE, attempt=True)
@@ -327,13 +356,13 @@ class _Runner:
         try:
             outcome = await self.ensure_follow(account_id, None)
         except _StopCategory as stop:
-            self.set(row, RESOLVED, f"waiting: the member must be followed first ({stop})")
+            self.set(row, RESOLVED, Reason.of(MEMBER_NOT_FOLLOWED, cause=stop.reason))
             return
         if outcome == "blocked":
-            self.set(row, SKIPPED, "a block is in the way of following this member")
+            self.set(row, SKIPPED, Reason(MEMBER_BLOCKED))
             return
         if outcome == "requested":
-            self.set(row, RESOLVED, "waiting: follow request not yet approved")
+            self.set(row, RESOLVED, Reason(MEMBER_REQUESTED))
             return
         list_id = await self.list_id(title)
         try:
@@ -351,12 +380,12 @@ class _Runner:
         if not status_id:
             status, reason = await self.resolver.status(row.item)
             if status is None:
-                state = PENDING if reason.startswith("deferred") else SKIPPED
+                state = PENDING if reason is not None and reason.deferred else SKIPPED
                 self.set(row, state, reason, attempt=state == PENDING)
                 return
             status_id = status.id
         if (await self.api.status(status_id)).bookmarked:
-            self.set(row, DONE, ALREADY, target_id=status_id)
+            self.set(row, DONE, Reason(ALREADY), target_id=status_id)
             return
         await self.write(lambda: self.api.bookmark(status_id))
         self.set(row, DONE, target_id=status_id, attempt=True)
@@ -365,11 +394,11 @@ class _Runner:
         if self.filter_titles is None:
             self.filter_titles = {f.title for f in await self.api.filters()}
         if row.item in self.filter_titles:
-            self.set(row, DONE, ALREADY)
+            self.set(row, DONE, Reason(ALREADY))
             return
         wanted = {f.title: f for f in self.source.filters}.get(row.item)
         if wanted is None:
-            self.set(row, SKIPPED, "no longer in the export")
+            self.set(row, SKIPPED, Reason(NOT_IN_EXPORT))
             return
         await self.write(lambda: self.create_filter(wanted))
         self.filter_titles.add(row.item)
@@ -395,29 +424,30 @@ class _Runner:
             self.journal.set_state(self.job.id, row.category, row.item, row.state,
                                    reason=reason)
             return
-        for _ in range(MAX_RATE_RETRIES):
+        for _attempt in range(MAX_RATE_RETRIES):
             try:
                 await handler(row)
                 return
             except RateLimitedError as exc:
                 resume = exc.reset_at or self.clock.time() + 300
-                self.say(f"The server asks to slow down; continues at {hhmm(resume)}.")
+                self.say(_("The server asks to slow down; continues at {time}.").format(
+                    time=hhmm(resume)))
                 await self.clock.sleep(max(0.0, resume - self.clock.time()))
             except UncertainOutcomeError:
-                self.set(row, row.state, "no answer; checked: not done yet; next run retries",
-                         attempt=True)
+                self.set(row, row.state, Reason(NO_ANSWER), attempt=True)
                 return
             except NetworkError as exc:
                 if domain:
                     self.resolver.breaker.record_failure(domain)
-                self.set(row, row.state, f"deferred: {exc.user_message}", attempt=True)
+                self.set(row, row.state, Reason.of(DEFERRED_NETWORK, text=exc.user_message),
+                         attempt=True)
                 return
             except _StopCategory:
                 raise
             except ApiError as exc:
-                self.set(row, FAILED, exc.user_message, attempt=True)
+                self.set(row, FAILED, message(exc.user_message), attempt=True)
                 return
-        self.set(row, row.state, "still rate limited; a later run continues")
+        self.set(row, row.state, Reason(RATE_LIMITED))
 
 
 async def run_import(api: MastodonApi, journal: ImportJournal, job: Job, source: ImportSource,
@@ -430,7 +460,7 @@ async def run_import(api: MastodonApi, journal: ImportJournal, job: Job, source:
     runner = _Runner(bg, journal, job, source, budget, resolver or await resolver_for(bg),
                      clock or api.clock, progress, ImportSummary(job.id))
     unsubscribe = bg.governor.add_listener(
-        lambda at: runner.say(f"Rate limited; continues at {hhmm(at)}."))
+        lambda at: runner.say(_("Rate limited; continues at {time}.").format(time=hhmm(at))))
     journal.set_job_state(job.id, "running")
     try:
         categories = [c for c in CATEGORIES if only is None or c in only]
@@ -446,7 +476,9 @@ async def run_import(api: MastodonApi, journal: ImportJournal, job: Job, source:
                 try:
                     await runner.step(row)
                 except _StopCategory as stop:
-                    runner.summary.notes.append(f"{category}: {stop}")
+                    # TRANSLATORS: e.g. "Follows: 400 follows per day reached; …".
+                    runner.summary.notes.append(_("{category}: {reason}").format(
+                        category=category_label(category), reason=describe(stop.reason)))
                     if category != "lists":
                         break
             if runner.summary.cancelled:

@@ -9,9 +9,13 @@ Stored in the ``jobs`` / ``job_rows`` tables (``core/storage.py``, SQLite in WAL
 ``pending``: not yet looked up (or deferred: its domain is not answering); ``resolved``:
 the target's id on the new server is known (``target_id``); ``done``: it is there (made by
 us, or already there); ``requested``: a follow request awaits approval, or the follow was
-handed to the server's CSV import (reason ``requested via server import``); ``failed`` and
-``skipped`` carry a reason. ``pending``/``resolved`` are picked up again by the next run;
-the final states never are, so re-running a finished import sends nothing.
+handed to the server's CSV import (reason ``SERVER_IMPORT``); ``failed`` and ``skipped``
+carry a reason. ``pending``/``resolved`` are picked up again by the next run; the final
+states never are, so re-running a finished import sends nothing.
+
+Reasons are ``reasons.Reason`` values, stored encoded (a code and its parameters, see
+``reasons.encode``); rows from older versions hold English text and read back as legacy
+reasons (``reasons.decode``).
 
 (``journal.py`` next to this module is the *export*'s file-based resume journal.)
 """
@@ -24,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fedidesk.core.clock import Clock, SystemClock
+from fedidesk.core.migration.reasons import SERVER_IMPORT as SERVER_IMPORT
+from fedidesk.core.migration.reasons import Reason, decode, encode
 from fedidesk.core.storage import Database
 
 KIND = "migration-import"
@@ -31,7 +37,6 @@ PENDING, RESOLVED = "pending", "resolved"
 DONE, REQUESTED, FAILED, SKIPPED = "done", "requested", "failed", "skipped"
 OPEN_STATES = (PENDING, RESOLVED)
 FINAL_STATES = (DONE, REQUESTED, FAILED, SKIPPED)
-SERVER_IMPORT = "requested via server import"
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class JobRow:
     item: str
     state: str
     target_id: str | None
-    reason: str | None
+    reason: Reason | None
     attempts: int
 
     @property
@@ -141,17 +146,17 @@ class ImportJournal:
             sql += " AND state IN ('pending', 'resolved')"
         rows = self.db.execute(sql + " ORDER BY rowid", tuple(params))
         return [JobRow(int(r["job_id"]), r["category"], r["item"], r["state"], r["target_id"],
-                       r["reason"], int(r["attempts"])) for r in rows]
+                       decode(r["reason"]), int(r["attempts"])) for r in rows]
 
     def set_state(self, job_id: int, category: str, item: str, state: str, *,
-                  target_id: str | None = None, reason: str | None = None,
+                  target_id: str | None = None, reason: Reason | None = None,
                   attempt: bool = False) -> None:
         """Move one row to ``state`` (committed now); ``attempt`` counts a write attempt."""
         self.db.execute(
             "UPDATE job_rows SET state = ?, target_id = COALESCE(?, target_id), reason = ?, "
             "attempts = attempts + ?, updated_at = ? "
             "WHERE job_id = ? AND category = ? AND item = ?",
-            (state, target_id, reason, 1 if attempt else 0, self.clock.time(), job_id,
+            (state, target_id, encode(reason), 1 if attempt else 0, self.clock.time(), job_id,
              category, item))
 
     def counts(self, job_id: int) -> dict[str, dict[str, int]]:

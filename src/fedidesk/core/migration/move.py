@@ -34,6 +34,7 @@ from fedidesk.core.errors import FedideskError, InvalidAddressError
 from fedidesk.core.http import make_client
 from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.actor import Actor, find_actor
+from fedidesk.core.migration.reasons import category_label
 from fedidesk.core.migration.source import read_source
 from fedidesk.core.storage import Database
 
@@ -433,7 +434,7 @@ class MoveAssistant:
                                        "bookmarks.csv).").format(folder=folder),
                               _("Choose the folder you downloaded from the old server."),
                               details=details)
-        listed = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in found.items())
+        listed = ", ".join(f"{category_label(k)} ({n})" for k, n in found.items())
         return StepResult(True, _("The old server is gone, so nothing can be moved; the files "
                                   "you downloaded earlier hold {listed}. Followers cannot be "
                                   "brought over: let them know your new handle.").format(

@@ -15,8 +15,8 @@ minus the accounts already followed; rows beyond it are reported, not attempted.
 (plus hashtag follows) that fit in what is left of today's 400-per-UTC-day budget go through
 the API; a larger batch is written as a ready ``following_accounts.csv`` for the server's
 own importer (Settings → Import and export → Import, type *Following*, mode **Merge**),
-which is not subject to the daily limit, and those rows are journaled as ``requested via
-server import`` for ``verify`` to check later.
+which is not subject to the daily limit, and those rows are journaled with the reason
+``SERVER_IMPORT`` for ``verify`` to check later.
 
 Rows the journal already finished are not resolved again (``finished``), so resuming a
 large import does not repeat thousands of lookups.
@@ -29,8 +29,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fedidesk.core.api import MastodonApi
+from fedidesk.core.contacts.follow import DAILY_FOLLOW_LIMIT
 from fedidesk.core.entities import Account, Relationship
+from fedidesk.core.i18n import ngettext
 from fedidesk.core.migration.importjournal import JobRow
+from fedidesk.core.migration.reasons import (
+    DOMAIN_BLOCKED,
+    EARLIER,
+    FILTER_CONFLICT,
+    FILTER_EXPIRED,
+    MOVED,
+    NEW_LIST,
+    OVER_FOLLOW_LIMIT,
+    Reason,
+)
 from fedidesk.core.migration.resolve import Found, Resolver, domain_of, resolver_for
 from fedidesk.core.migration.source import ImportSource
 
@@ -60,11 +72,11 @@ def following_limit(account: Account) -> int:
 
 @dataclass(frozen=True)
 class PlanItem:
-    """One row: its journal key, its id on the new server, and a note for people."""
+    """One row: its journal key, its id on the new server, and why (``describe`` for people)."""
 
     item: str
     target_id: str = ""
-    note: str = ""
+    note: Reason | None = None
 
 
 @dataclass
@@ -135,9 +147,8 @@ class _Builder:
         for item in items:
             row = self.known.get((category, item))
             if row is not None and not row.open:
-                cat.finished.append(PlanItem(item, row.target_id or "",
-                                             f"{row.state} earlier" + (f": {row.reason}"
-                                                                       if row.reason else "")))
+                cat.finished.append(PlanItem(item, row.target_id or "", Reason.of(
+                    EARLIER, cause=row.reason, state=row.state)))
             else:
                 todo.append(item)
         return todo
@@ -151,7 +162,7 @@ class _Builder:
         found = self.accounts[acct]
         if follow and found.account is not None and domain_of(
                 self.resolver.handle(found.account)) in self.blocked_domains:
-            return Found(acct, reason=f"you block the domain {domain_of(acct)}")
+            return Found(acct, reason=Reason.of(DOMAIN_BLOCKED, domain=domain_of(acct)))
         return found
 
     async def accounts_category(self, category: str, accts: list[str], *, follow: bool,
@@ -170,8 +181,8 @@ class _Builder:
         for acct, found in resolved:
             assert found.account is not None
             rel = rels.get(found.account.id, Relationship())
-            note = (f"moved to {self.resolver.handle(found.account)}" if found.moved_from
-                    else "")
+            note = (Reason.of(MOVED, handle=self.resolver.handle(found.account))
+                    if found.moved_from else None)
             item = PlanItem(acct, found.account.id, note)
             exists = {"following": rel.following or rel.requested, "muting": rel.muting,
                       "blocking": rel.blocking}[there]
@@ -215,7 +226,7 @@ async def _lists(b: _Builder, rows: list[tuple[str, str]]) -> None:
         elif found.account.id in members.get(title, set()):
             cat.already_there.append(PlanItem(item, found.account.id))
         else:
-            note = "new list" if title not in existing else ""
+            note = Reason(NEW_LIST) if title not in existing else None
             cat.to_add.append(PlanItem(item, found.account.id, note))
 
 
@@ -224,7 +235,7 @@ async def _bookmarks(b: _Builder, uris: list[str]) -> None:
     for uri in b.split("bookmarks", uris):
         status, reason = await b.resolver.status(uri)
         if status is None:
-            target = cat.deferred if reason.startswith("deferred") else cat.unresolvable
+            target = cat.deferred if reason is not None and reason.deferred else cat.unresolvable
             target.append(PlanItem(uri, note=reason))
         elif status.bookmarked:
             cat.already_there.append(PlanItem(uri, status.id))
@@ -245,11 +256,9 @@ async def _filters(b: _Builder) -> None:
             if existing[title] == keywords:
                 cat.already_there.append(PlanItem(title))
             else:
-                cat.unresolvable.append(PlanItem(title, note="a filter with this title "
-                                                 "already exists with other keywords; "
-                                                 "left unchanged"))
+                cat.unresolvable.append(PlanItem(title, note=Reason(FILTER_CONFLICT)))
         elif row.expires_at is not None and row.expires_at <= now:
-            cat.unresolvable.append(PlanItem(title, note="expired"))
+            cat.unresolvable.append(PlanItem(title, note=Reason(FILTER_EXPIRED)))
         else:
             cat.to_add.append(PlanItem(title))
 
@@ -263,17 +272,27 @@ def _preflight(plan: Plan, me: Account, budget_left: int) -> None:
     if len(follows.to_add) > room:
         over = follows.to_add[room:]
         follows.to_add = follows.to_add[:room]
-        follows.unresolvable.extend(PlanItem(i.item, i.target_id, "over the following limit "
-                                             f"({plan.following_limit})") for i in over)
-        plan.warnings.append(f"Only {room} more accounts can be followed (limit "
-                             f"{plan.following_limit}); {len(over)} are left out.")
+        limit = Reason.of(OVER_FOLLOW_LIMIT, limit=plan.following_limit)
+        follows.unresolvable.extend(PlanItem(i.item, i.target_id, limit) for i in over)
+        # TRANSLATORS: Mastodon's following limit; {over} accounts of the export are skipped.
+        plan.warnings.append(ngettext(
+            "Only {room} more accounts can be followed (limit {limit}); {over} is left out.",
+            "Only {room} more accounts can be followed (limit {limit}); {over} are left out.",
+            len(over)).format(room=room, limit=plan.following_limit, over=len(over)))
     tags = len(plan.category("tags").to_add)
     if len(follows.to_add) + tags > budget_left and follows.to_add:
         plan.follow_path = SERVER
-        plan.warnings.append(
-            f"{len(follows.to_add)} follows are more than today's API budget "
-            f"({budget_left} of 400 per UTC day left): they are written to {plan.server_csv} "
-            "for Settings → Import and export → Import (type Following, mode Merge).")
+        # TRANSLATORS: "Settings → Import and export → Import", "Following" and "Merge" are
+        # the Mastodon website's words; use its words in your language.
+        plan.warnings.append(ngettext(
+            "{count} follow is more than today's API budget ({left} of {daily} per UTC day "
+            "left): it is written to {file} for Settings → Import and export → Import (type "
+            "Following, mode Merge).",
+            "{count} follows are more than today's API budget ({left} of {daily} per UTC day "
+            "left): they are written to {file} for Settings → Import and export → Import "
+            "(type Following, mode Merge).",
+            len(follows.to_add)).format(count=len(follows.to_add), left=budget_left,
+                                        daily=DAILY_FOLLOW_LIMIT, file=plan.server_csv))
 
 
 async def build_plan(api: MastodonApi, source: ImportSource, *, account: str,

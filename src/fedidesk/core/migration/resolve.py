@@ -20,6 +20,14 @@ from fedidesk.core.api import MastodonApi
 from fedidesk.core.entities import Account, Status
 from fedidesk.core.errors import ApiError, NetworkError, NotFoundError, NotSupportedError
 from fedidesk.core.http import CircuitBreaker
+from fedidesk.core.migration.reasons import (
+    DEFERRED_DOMAIN,
+    DEFERRED_TIMEOUT,
+    NOT_FOUND,
+    POST_NOT_FOUND,
+    SUSPENDED,
+    Reason,
+)
 
 #: Consecutive timeouts before a domain is deferred, and for how long (Mastodon: 5 min).
 BREAKER_THRESHOLD = 3
@@ -33,7 +41,7 @@ class Found:
 
     acct: str
     account: Account | None = None
-    reason: str = ""
+    reason: Reason | None = None
     moved_from: str = ""
     deferred: bool = False
 
@@ -70,11 +78,11 @@ class Resolver:
         self.breaker = breaker or CircuitBreaker(threshold=BREAKER_THRESHOLD,
                                                  cool_off=BREAKER_COOL_OFF, clock=api.clock)
 
-    def deferred(self, domain: str) -> str:
-        """A reason if ``domain`` is deferred right now, else ``""``."""
+    def deferred(self, domain: str) -> Reason | None:
+        """A reason if ``domain`` is deferred right now, else ``None``."""
         if self.breaker.deferred_until(domain) is None:
-            return ""
-        return f"deferred: {domain} is not answering; a later run tries again"
+            return None
+        return Reason.of(DEFERRED_DOMAIN, domain=domain)
 
     def handle(self, account: Account) -> str:
         return account.full_handle(self.local_domain).lower()
@@ -88,13 +96,13 @@ class Resolver:
             account = await self._find(acct, domain)
         except NetworkError:
             self.breaker.record_failure(domain)
-            return Found(acct, reason=f"deferred: {domain} did not answer in time",
+            return Found(acct, reason=Reason.of(DEFERRED_TIMEOUT, domain=domain),
                          deferred=True)
         self.breaker.record_success(domain)
         if account is None:
-            return Found(acct, reason="not found (deleted, or unknown to the new server)")
+            return Found(acct, reason=Reason(NOT_FOUND))
         if account.suspended:
-            return Found(acct, reason="the account is suspended")
+            return Found(acct, reason=Reason(SUSPENDED))
         if account.moved is not None and account.moved.id:
             return Found(acct, account.moved, moved_from=acct)
         return Found(acct, account)
@@ -116,8 +124,8 @@ class Resolver:
                 return account
         return None
 
-    async def status(self, uri: str) -> tuple[Status | None, str]:
-        """The status for ``uri`` on the new server, or ``None`` and why (``deferred: …``)."""
+    async def status(self, uri: str) -> tuple[Status | None, Reason | None]:
+        """The status for ``uri`` on the new server, or ``None`` and why (maybe deferred)."""
         domain = domain_of(uri)
         if reason := self.deferred(domain):
             return None, reason
@@ -125,11 +133,11 @@ class Resolver:
             found = await self._status(uri, domain)
         except NetworkError:
             self.breaker.record_failure(domain)
-            return None, f"deferred: {domain} did not answer in time"
+            return None, Reason.of(DEFERRED_TIMEOUT, domain=domain)
         self.breaker.record_success(domain)
         if found is None:
-            return None, "post not found (deleted, or not visible from the new server)"
-        return found, ""
+            return None, Reason(POST_NOT_FOUND)
+        return found, None
 
     async def _status(self, uri: str, domain: str) -> Status | None:
         match = _LOCAL_STATUS.match(urlsplit(uri).path)

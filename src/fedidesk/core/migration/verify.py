@@ -5,29 +5,41 @@ requests) and writes ``import-report.json`` (machine-readable) and ``import-repo
 (for people) next to the export. Reasons recorded by the import journal (a follow handed
 to the server's CSV import, a request awaiting approval, a failure) are folded in when the
 journal is given, so the report explains rather than just counts.
+
+``ReportItem.reason`` is a ``reasons.Reason``; the JSON report holds its words
+(``reason``) and its code (``reason_code``), the text report and ``advice`` are worded in
+the language in use.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from fedidesk.core.api import MastodonApi
-from fedidesk.core.i18n import N_, _
+from fedidesk.core.i18n import _
 from fedidesk.core.migration.atomic import atomic_write_json, atomic_write_text
-from fedidesk.core.migration.importjournal import SERVER_IMPORT, ImportJournal, JobRow
+from fedidesk.core.migration.importjournal import ImportJournal, JobRow
 from fedidesk.core.migration.plan import CATEGORIES, build_plan
+from fedidesk.core.migration.reasons import (
+    CATEGORY_LABELS,
+    NOT_IMPORTED,
+    SERVER_IMPORT,
+    STATE,
+    Reason,
+    category_label,
+    describe,
+    state_text,
+)
 from fedidesk.core.migration.resolve import resolver_for
 from fedidesk.core.migration.source import read_source
 
 REPORT_JSON = "import-report.json"
 REPORT_TEXT = "import-report.txt"
 ARRIVED, MISSING, UNRESOLVABLE, DEFERRED = "arrived", "missing", "unresolvable", "deferred"
-LABELS = {"follows": N_("Follows"), "tags": N_("Followed hashtags"), "mutes": N_("Mutes"),
-          "blocks": N_("Blocks"), "domain_blocks": N_("Blocked domains"),
-          "lists": N_("List members"), "bookmarks": N_("Bookmarks"), "filters": N_("Filters")}
+LABELS = CATEGORY_LABELS
 
 
 @dataclass(frozen=True)
@@ -35,8 +47,15 @@ class ReportItem:
     category: str
     item: str
     status: str
-    reason: str = ""
+    reason: Reason | None = None
+    #: What to do, in words (translated).
     advice: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"category": self.category, "item": self.item, "status": self.status,
+                "reason": describe(self.reason),
+                "reason_code": self.reason.code if self.reason is not None else "",
+                "advice": self.advice}
 
 
 @dataclass
@@ -58,21 +77,22 @@ class Report:
     def to_json(self) -> dict[str, object]:
         return {"account": self.account, "source": self.source, "created_at": self.created_at,
                 "counts": self.counts(), "problems": self.problems,
-                "items": [asdict(i) for i in self.items]}
+                "items": [i.to_json() for i in self.items]}
 
     def to_text(self) -> str:
         lines = [_("Import report for {account}").format(account=self.account),
                  _("Export: {source}").format(source=self.source),
                  _("Checked: {time}").format(time=self.created_at), ""]
         for category, tally in self.counts().items():
-            parts = ", ".join(f"{n} {status}" for status, n in sorted(tally.items()))
-            lines.append(f"{_(LABELS[category])}: {parts}")
+            parts = ", ".join(f"{n} {state_text(status)}" for status, n in sorted(tally.items()))
+            lines.append(f"{category_label(category)}: {parts}")
         not_there = [i for i in self.items if i.status != ARRIVED]
         if not_there:
             lines += ["", _("Not there yet:")]
             for i in not_there:
-                lines.append(f"- [{_(LABELS[i.category])}] {i.item.replace(chr(9), ' → ')}: "
-                             f"{i.status}" + (f" ({i.reason})" if i.reason else ""))
+                lines.append(f"- [{category_label(i.category)}] "
+                             f"{i.item.replace(chr(9), ' → ')}: {state_text(i.status)}"
+                             + (f" ({describe(i.reason)})" if i.reason is not None else ""))
                 if i.advice:
                     lines.append("    " + _("What to do: {advice}").format(advice=i.advice))
         else:
@@ -88,24 +108,27 @@ class Report:
         return base / REPORT_JSON, base / REPORT_TEXT
 
 
-def _advice(category: str, status: str, row: JobRow | None) -> tuple[str, str]:
-    """(reason, advice) for an item that is not there."""
-    reason = row.reason or "" if row is not None else ""
+def _advice(category: str, status: str, row: JobRow | None) -> tuple[Reason | None, str]:
+    """(reason, advice in words) for an item that is not there."""
+    reason = row.reason if row is not None else None
     if status == DEFERRED:
-        return reason, "Its server is not answering; run the import again later."
+        return reason, _("Its server is not answering; run the import again later.")
     if status == UNRESOLVABLE:
-        return reason, "Nothing to do unless the account or post comes back."
-    if reason == SERVER_IMPORT:
-        return reason, ("Upload for-server-import/following_accounts.csv under Settings → "
-                        "Import and export → Import (Following, Merge) if not done yet, and "
-                        "check that the import finished.")
+        return reason, _("Nothing to do unless the account or post comes back.")
+    if reason is not None and reason.code == SERVER_IMPORT:
+        # TRANSLATORS: "Settings → Import and export → Import", "Following" and "Merge" are
+        # the Mastodon website's words; use its words in your language.
+        return reason, _("Upload for-server-import/following_accounts.csv under Settings → "
+                         "Import and export → Import (Following, Merge) if not done yet, and "
+                         "check that the import finished.")
     if row is None:
-        return "not imported yet", "Run: fedidesk migrate import."
+        return Reason(NOT_IMPORTED), _("Run: fedidesk migrate import.")
     if row.state == "requested":
-        return reason, "The account approves followers by hand; wait for the approval."
+        return reason, _("The account approves followers by hand; wait for the approval.")
     if row.open:
-        return reason or "not imported yet", "Run the import again to continue."
-    return reason or row.state, "See the reason; run the import again after fixing it."
+        return reason or Reason(NOT_IMPORTED), _("Run the import again to continue.")
+    return (reason or Reason.of(STATE, state=row.state),
+            _("See the reason; run the import again after fixing it."))
 
 
 async def verify(api: MastodonApi, source_dir: str | Path, *, account: str = "",

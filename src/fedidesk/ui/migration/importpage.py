@@ -14,6 +14,7 @@ from fedidesk.core.migration.assistant import import_folder
 from fedidesk.core.migration.importer import ImportProgress, ImportSummary, hhmm
 from fedidesk.core.migration.importjournal import OPEN_STATES, ImportJournal
 from fedidesk.core.migration.plan import SERVER, SERVER_IMPORT_DIR
+from fedidesk.core.migration.reasons import describe, state_text
 from fedidesk.ui.migration.base import MigrationPage, error_text, label, number, red
 from fedidesk.ui.migration.planpage import follows_explanation
 from fedidesk.ui.migration.state import import_categories, label_for_import
@@ -167,10 +168,10 @@ class ImportPage(MigrationPage):
             self.wait_label.setText(html.escape(event.message))
             return
         self.wait_label.setText("")
-        state = html.escape(event.state) + (f": {html.escape(event.reason)}"
-                                            if event.reason else "")
+        state = html.escape(state_text(event.state)) + (
+            f": {html.escape(describe(event.reason))}" if event.reason is not None else "")
         # TRANSLATORS: the item being imported, e.g. "3 of 10: Lists — Friends: a@b.c (done)";
-        # {state} is the importer's own word for the outcome.
+        # {state} is the outcome ("done", "skipped: …").
         self.current.setText(_("{done} of {total}: {category} — {item} ({state})").format(
             done=number(event.done), total=number(event.total),
             category=html.escape(label_for_import(event.category)),

@@ -20,6 +20,7 @@ from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.assistant import import_folder
 from fedidesk.core.migration.plan import SERVER, Plan, split_list_item
+from fedidesk.core.migration.reasons import describe
 from fedidesk.ui.migration.base import MigrationPage, error_text, label, number, red
 from fedidesk.ui.migration.state import import_categories, label_for_import
 
@@ -157,7 +158,8 @@ class PlanPage(MigrationPage):
             for bucket in BUCKETS:
                 for item in getattr(cat, bucket):
                     top.addChild(QTreeWidgetItem([item_text(name, item.item),
-                                                  _(STATUS_TEXT[bucket]), item.note]))
+                                                  _(STATUS_TEXT[bucket]),
+                                                  describe(item.note)]))
             top.setExpanded(name != "follows" or cat.total() < 50)
         adds = sum(len(c.to_add) for c in plan.categories.values())
         self.status.setText(ngettext(

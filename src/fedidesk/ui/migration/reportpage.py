@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.importjournal import ImportJournal
+from fedidesk.core.migration.reasons import describe
 from fedidesk.core.migration.verify import (
     ARRIVED,
     DEFERRED,
@@ -124,7 +125,7 @@ class ReportPage(MigrationPage):
             for i in sorted(items, key=lambda i: i.status == ARRIVED):
                 child = QTreeWidgetItem([i.item.replace("\t", ": "),
                                          _(STATUS_TEXT[i.status]) if i.status in STATUS_TEXT
-                                         else i.status, i.reason,
+                                         else i.status, describe(i.reason),
                                          i.advice])
                 child.setToolTip(3, i.advice)
                 top.addChild(child)
