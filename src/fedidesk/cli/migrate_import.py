@@ -1,9 +1,10 @@
 """``fedidesk migrate import | status | verify``: bring an export into the new account.
 
 ``fedidesk migrate import --account NEW --from DIR [--dry-run] [--only follows,lists,…]
-[--json]`` plans (and unless ``--dry-run`` runs) a merge-only import of DIR: our export
-folder or the files of Mastodon's web export. It can be interrupted and run again; it
-continues where it stopped and never sends a follow twice.
+[--follows-via auto|api|server] [--json]`` plans (and unless ``--dry-run`` runs) a
+merge-only import of DIR: our export folder or the files of Mastodon's web export. It can be
+interrupted and run again; it continues where it stopped and never sends a follow twice.
+``--follows-via`` is remembered with the job; without it a resumed job keeps its choice.
 ``fedidesk migrate status [--account NEW]`` lists import jobs and their row states.
 ``fedidesk migrate verify --account NEW --from DIR`` compares the export with the new
 account and writes ``import-report.json`` and ``import-report.txt`` into DIR.
@@ -24,7 +25,7 @@ from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.assistant import ImportOutcome, import_folder, parse_only
 from fedidesk.core.migration.importer import ImportProgress, hhmm
 from fedidesk.core.migration.importjournal import ImportJournal
-from fedidesk.core.migration.plan import CATEGORIES, SERVER
+from fedidesk.core.migration.plan import CATEGORIES, FOLLOWS_VIA, SERVER, VIA_API, Plan
 from fedidesk.core.migration.reasons import describe, state_text
 from fedidesk.core.migration.verify import REPORT_JSON, REPORT_TEXT, verify
 
@@ -63,6 +64,12 @@ def add_parsers(sub: Any) -> None:
     imp.add_argument("--only", type=_only, metavar="LIST",
                      help=_("comma-separated subset of: {names}").format(
                          names=",".join(CATEGORIES)))
+    imp.add_argument(
+        "--follows-via", choices=FOLLOWS_VIA, dest="follows_via",
+        help=_("how follows are imported: auto (through the API if they fit in today's "
+               "limit of 400, else a file for the new server's import page), api (always "
+               "through the API, over as many days as needed), server (always the file); "
+               "default: the choice this import was started with, else auto"))
     imp.add_argument("--json", action="store_true", help=_("machine-readable output"))
     status = actions.add_parser("status", help=_("show import jobs and how far they got"))
     status.add_argument("--account", metavar="NEW", help=_("only this account's jobs"))
@@ -94,7 +101,8 @@ async def _main(args: argparse.Namespace) -> int:
                 report_json=REPORT_JSON, report_text=REPORT_TEXT, folder=args.source))
             return 0 if all(i.status == "arrived" for i in report.items) else 1
         outcome = await import_folder(api, ctx.db, entry.handle, args.source, only=args.only,
-                                      dry_run=args.dry_run, progress=_progress)
+                                      dry_run=args.dry_run, progress=_progress,
+                                      follows_via=args.follows_via)
     finally:
         await ctx.aclose()
     _print(outcome, as_json=args.json)
@@ -120,7 +128,9 @@ def _json(outcome: ImportOutcome) -> dict[str, Any]:
     plan, summary = outcome.plan, outcome.summary
     data: dict[str, Any] = {
         "account": plan.account, "source": str(plan.source.directory),
-        "follow_path": plan.follow_path, "following_limit": plan.following_limit,
+        "follows_via": plan.follows_via, "follow_path": plan.follow_path,
+        "follow_reserve": plan.follow_reserve, "api_follows": plan.api_follows(),
+        "api_days": plan.api_days(), "following_limit": plan.following_limit,
         "following_count": plan.following_count, "follow_budget_left": plan.budget_left,
         "warnings": plan.warnings, "problems": plan.source.problems, "plan": {
             name: {part: [{"item": i.item, "note": describe(i.note),
@@ -161,6 +171,8 @@ def _print(outcome: ImportOutcome, *, as_json: bool) -> None:
             print(f"    ! {name}: {item.item.replace(chr(9), ' → ')}: {describe(item.note)}")
     for line in (*plan.warnings, *plan.source.problems[:20]):
         print(_("Note: {note}").format(note=line))
+    for line in follows_via_lines(plan):
+        print(line)
     if plan.follow_path == SERVER:
         print(_("Upload {file} under Settings → Import and export → Import "
                 "(type Following, mode Merge), then run: fedidesk migrate verify.").format(
@@ -186,11 +198,41 @@ def _print(outcome: ImportOutcome, *, as_json: bool) -> None:
         print(_("Finished. Check the result with: fedidesk migrate verify."))
 
 
+def follows_via_lines(plan: Plan) -> list[str]:
+    """The follows choice and where it leads, for the printed plan."""
+    if "follows" not in plan.categories:
+        return []
+    path = (_("a file for the new server's import page") if plan.follow_path == SERVER
+            else _("the API"))
+    # TRANSLATORS: {choice} is auto, api or server (the --follows-via values; keep them).
+    lines = [_("Follows via: {choice} (this time: {path}).").format(choice=plan.follows_via,
+                                                                  path=path)]
+    if plan.follows_via == VIA_API and plan.api_follows():
+        days = plan.api_days(plan.follow_reserve)
+        count = plan.api_follows()
+        duration = ngettext("about {days} day in all", "about {days} days in all",
+                            days).format(days=days)
+        # TRANSLATORS: follows and hashtag follows through the API at up to {per_day} a day
+        # after 00:00 UTC; {duration} is "about 3 days in all"; {reserve} a day are left
+        # for following people by hand.
+        lines.append(ngettext(
+            "{count} follow through the API: {today} today; {duration}, up to {per_day} a "
+            "day ({reserve} a day are left for you). Run the same command again after 00:00 "
+            "UTC each day.",
+            "{count} follows through the API: {today} today; {duration}, up to {per_day} a "
+            "day ({reserve} a day are left for you). Run the same command again after 00:00 "
+            "UTC each day.", count).format(
+                count=count, today=plan.api_today(plan.follow_reserve), duration=duration,
+                per_day=plan.api_per_day(plan.follow_reserve), reserve=plan.follow_reserve))
+    return lines
+
+
 def _status(args: argparse.Namespace, journal: ImportJournal) -> int:
     jobs = journal.jobs(args.account)
     data: list[dict[str, Any]] = [
         {"job": j.id, "account": j.account, "source": j.source, "state": j.state,
-         "counts": journal.counts(j.id), "open_rows": journal.open_count(j.id)} for j in jobs]
+         "follows_via": j.follows_via, "counts": journal.counts(j.id),
+         "open_rows": journal.open_count(j.id)} for j in jobs]
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0

@@ -4,12 +4,16 @@
 account and folder, builds the plan (rows finished earlier are not looked up again) and,
 unless ``dry_run``, records it and runs the import. Calling it again resumes; calling it
 after everything finished sends no write request. Used by the CLI and the wizard.
+
+``follows_via`` (``auto``/``api``/``server``, see ``plan.py``) is stored with the job: a
+run without it keeps the job's choice (``auto`` for a new job); a different choice is
+stored and applies to the rows still open. A dry run stores nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fedidesk.core.api import MastodonApi
@@ -24,7 +28,13 @@ from fedidesk.core.migration.importer import (
     run_import,
 )
 from fedidesk.core.migration.importjournal import ImportJournal, Job
-from fedidesk.core.migration.plan import CATEGORIES, Plan, build_plan
+from fedidesk.core.migration.plan import (
+    CATEGORIES,
+    FollowsVia,
+    Plan,
+    build_plan,
+    parse_follows_via,
+)
 from fedidesk.core.migration.resolve import Resolver, resolver_for
 from fedidesk.core.migration.source import read_source
 from fedidesk.core.storage import Database
@@ -56,24 +66,32 @@ async def import_folder(api: MastodonApi, db: Database, account: str, folder: st
                         only: Iterable[str] | None = None, dry_run: bool = False,
                         budget: FollowBudget | None = None, progress: Progress | None = None,
                         cancel: Cancel | None = None, clock: Clock | None = None,
-                        resolver: Resolver | None = None) -> ImportOutcome:
-    """Plan (and unless ``dry_run`` run) the import of ``folder`` into ``account``."""
+                        resolver: Resolver | None = None,
+                        follows_via: FollowsVia | None = None) -> ImportOutcome:
+    """Plan (and unless ``dry_run`` run) the import of ``folder`` into ``account``;
+    ``follows_via`` ``None`` keeps the job's choice."""
     clock = clock or api.clock
     chosen = tuple(only) if only is not None else None
     source = read_source(folder)
     journal = ImportJournal(db, clock=clock)
-    job = (journal.find_job(account, source.directory) if dry_run
-           else journal.open_job(account, source.directory))
+    job = journal.find_job(account, source.directory)
+    via = follows_via or parse_follows_via(job.follows_via if job is not None else None)
+    if not dry_run:
+        job = job or journal.open_job(account, source.directory, follows_via=via)
+        if job.follows_via != via:
+            journal.set_follows_via(job.id, via)
+            job = replace(job, follows_via=via)
     budget = budget or FollowBudget(db, account, clock=clock)
     background = api.background()
     resolver = resolver or await resolver_for(background)
     plan = await build_plan(background, source, account=account,
                             budget_left=budget.remaining(), only=chosen,
                             journal_rows=journal.rows(job.id) if job else (),
-                            resolver=resolver)
+                            resolver=resolver, follows_via=via)
     if dry_run or job is None:
         return ImportOutcome(plan, job, None)
     record_plan(journal, job, plan)
     summary = await run_import(api, journal, job, source, budget=budget, progress=progress,
-                               cancel=cancel, clock=clock, only=chosen, resolver=resolver)
+                               cancel=cancel, clock=clock, only=chosen, resolver=resolver,
+                               reserve=plan.follow_reserve)
     return ImportOutcome(plan, job, summary)

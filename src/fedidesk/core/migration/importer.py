@@ -6,7 +6,8 @@ open rows (``pending``/``resolved``) category by category, committing every step
 * requests go out at ``BACKGROUND`` priority (the rate-limit governor keeps a reserve for
   the person using the app); a 429 waits and is reported as "continues at HH:MM";
 * follows and hashtag follows share the 400-per-UTC-day ``FollowBudget``; when it runs out
-  the rest stays open and ``resumes_at`` says when the next run can continue;
+  (or only ``reserve`` is left: the ``api`` choice keeps some for the person) the rest stays
+  open and ``resumes_at`` says when the next run can continue (after 00:00 UTC);
 * **before every follow the relationship is read**: already following or requested means
   done, without a POST; a follow that got no answer (``UncertainOutcomeError``) is never
   re-sent blindly but reconciled through the relationship. So a killed and resumed run
@@ -58,6 +59,7 @@ from fedidesk.core.migration.plan import (
     CATEGORIES,
     RELATIONSHIP_BATCH,
     SERVER,
+    VIA_API,
     Plan,
     PlanItem,
     relationships,
@@ -131,6 +133,9 @@ def record_plan(journal: ImportJournal, job: Job, plan: Plan) -> None:
         every = [*cat.to_add, *cat.already_there, *cat.unresolvable, *cat.deferred]
         journal.add_rows(job.id, name, [i.item for i in every])
         open_items = {r.item for r in journal.rows(job.id, name, open_only=True)}
+        if name == "follows" and plan.follows_via == VIA_API:
+            # Handed to the server's import earlier, now back to the API (plan.py).
+            open_items |= {r.item for r in journal.rows(job.id, name) if r.handed_to_server}
 
         def put(items: list[PlanItem], state: str, reason: Reason | None = None, *,
                 name: str = name, open_items: set[str] = open_items) -> None:
@@ -181,6 +186,8 @@ class _Runner:
     summary: ImportSummary
     done: int = 0
     total: int = 0
+    #: Follows a day left unused for the person (the ``api`` choice).
+    reserve: int = 0
     lists_by_title: dict[str, str] | None = None
     existing_domains: set[str] | None = None
     filter_titles: set[str] | None = None
@@ -257,7 +264,7 @@ class _Runner:
             return "blocked"
         if self.follow_stop is not None:
             raise _StopCategory(self.follow_stop)
-        if self.budget.remaining() <= 0:
+        if self.budget.remaining() <= self.reserve:
             self.summary.resumes_at = self.budget.resets_at()
             self.follow_stop = Reason.of(DAILY_LIMIT, limit=self.budget.limit,
                                          time=hhmm(self.budget.resets_at()))
@@ -296,7 +303,7 @@ class _Runner:
         if tag.following:
             self.set(row, DONE, Reason(ALREADY))
             return
-        if self.budget.remaining() <= 0:
+        if self.budget.remaining() <= self.reserve:
             self.summary.resumes_at = self.budget.resets_at()
             raise _StopCategory(Reason.of(DAILY_LIMIT_TAGS, limit=self.budget.limit))
         await self.write(lambda: self.api.follow_tag(row.item))
@@ -454,11 +461,12 @@ async def run_import(api: MastodonApi, journal: ImportJournal, job: Job, source:
                      *, budget: FollowBudget, progress: Progress | None = None,
                      cancel: Cancel | None = None, clock: Clock | None = None,
                      only: tuple[str, ...] | None = None,
-                     resolver: Resolver | None = None) -> ImportSummary:
-    """Work through the journal's open rows; safe to call again at any time."""
+                     resolver: Resolver | None = None, reserve: int = 0) -> ImportSummary:
+    """Work through the journal's open rows; safe to call again at any time. Follows stop
+    when only ``reserve`` of the day's budget is left."""
     bg = api.background()
     runner = _Runner(bg, journal, job, source, budget, resolver or await resolver_for(bg),
-                     clock or api.clock, progress, ImportSummary(job.id))
+                     clock or api.clock, progress, ImportSummary(job.id), reserve=reserve)
     unsubscribe = bg.governor.add_listener(
         lambda at: runner.say(_("Rate limited; continues at {time}.").format(time=hhmm(at))))
     journal.set_job_state(job.id, "running")

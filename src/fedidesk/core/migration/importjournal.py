@@ -17,6 +17,10 @@ Reasons are ``reasons.Reason`` values, stored encoded (a code and its parameters
 ``reasons.encode``); rows from older versions hold English text and read back as legacy
 reasons (``reasons.decode``).
 
+A job also keeps how its follows travel (``follows_via`` in its ``params``: ``auto``,
+``api`` or ``server``; see ``plan.py``), so a resumed job keeps the choice it was started
+with until the user changes it.
+
 (``journal.py`` next to this module is the *export*'s file-based resume journal.)
 """
 
@@ -49,6 +53,7 @@ class Job:
     state: str
     created_at: float
     updated_at: float
+    follows_via: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,12 @@ class JobRow:
     @property
     def open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def handed_to_server(self) -> bool:
+        """A follow written to the CSV for the server's import page (not sent by us)."""
+        return (self.state == REQUESTED and self.reason is not None
+                and self.reason.code == SERVER_IMPORT)
 
 
 def _account_key(account: str) -> str:
@@ -85,7 +96,8 @@ class ImportJournal:
     def _job(r: sqlite3.Row) -> Job:
         params = json.loads(r["params"])
         return Job(int(r["id"]), str(r["account"]), str(params.get("source", "")),
-                   str(r["state"]), float(r["created_at"]), float(r["updated_at"]))
+                   str(r["state"]), float(r["created_at"]), float(r["updated_at"]),
+                   str(params.get("follows_via") or "auto"))
 
     def find_job(self, account: str, source: str | Path) -> Job | None:
         """The job for this account and folder, if one exists."""
@@ -95,19 +107,32 @@ class ImportJournal:
                 return job
         return None
 
-    def open_job(self, account: str, source: str | Path) -> Job:
-        """The job for this account and folder, created (state ``new``) if missing."""
+    def open_job(self, account: str, source: str | Path, *, follows_via: str = "auto") -> Job:
+        """The job for this account and folder, created (state ``new``, with
+        ``follows_via``) if missing; an existing job keeps its own choice."""
         found = self.find_job(account, source)
         if found is not None:
             return found
         now = self.clock.time()
-        params = json.dumps({"source": str(Path(source).resolve())})
+        params = json.dumps({"source": str(Path(source).resolve()), "follows_via": follows_via})
         with self.db.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO jobs (kind, account, params, state, created_at, updated_at) "
                 "VALUES (?, ?, ?, 'new', ?, ?)", (KIND, _account_key(account), params, now, now))
             job_id = int(cursor.lastrowid or 0)
-        return Job(job_id, _account_key(account), str(Path(source).resolve()), "new", now, now)
+        return Job(job_id, _account_key(account), str(Path(source).resolve()), "new", now, now,
+                   follows_via)
+
+    def set_follows_via(self, job_id: int, follows_via: str) -> None:
+        """Store how this job's follows travel from now on (rows already made stay)."""
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT params FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                return
+            params = json.loads(row["params"])
+            params["follows_via"] = follows_via
+            conn.execute("UPDATE jobs SET params = ?, updated_at = ? WHERE id = ?",
+                         (json.dumps(params), self.clock.time(), job_id))
 
     def jobs(self, account: str | None = None) -> list[Job]:
         """Import jobs, oldest first; only ``account``'s when given."""

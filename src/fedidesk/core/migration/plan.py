@@ -11,12 +11,24 @@ mode is never used. A *mirror* mode (make the new account match the file exactly
 deliberately **not offered**.
 
 Pre-flight (``mastodon.md`` §8): the following limit is ``max(7,500, followers × 1.1)``
-minus the accounts already followed; rows beyond it are reported, not attempted. Follows
-(plus hashtag follows) that fit in what is left of today's 400-per-UTC-day budget go through
-the API; a larger batch is written as a ready ``following_accounts.csv`` for the server's
-own importer (Settings → Import and export → Import, type *Following*, mode **Merge**),
-which is not subject to the daily limit, and those rows are journaled with the reason
-``SERVER_IMPORT`` for ``verify`` to check later.
+minus the accounts already followed; rows beyond it are reported, not attempted. How the
+follows travel is the user's choice, ``FollowsVia``:
+
+* ``auto`` (the default): follows (plus hashtag follows) that fit in what is left of today's
+  400-per-UTC-day budget go through the API; a larger batch is written as a ready
+  ``following_accounts.csv`` for the server's own importer (Settings → Import and export →
+  Import, type *Following*, mode **Merge**), which is not subject to the daily limit, and
+  those rows are journaled with the reason ``SERVER_IMPORT`` for ``verify`` to check later;
+* ``api``: always through the API, however many days it takes. The importer stops when the
+  day's budget is used (leaving ``API_RESERVE`` follows a day for the person using the app)
+  and the next run after 00:00 UTC continues; ``api_days`` estimates how long it takes.
+  Rows an earlier run handed to the server's import are handed back to the API: the
+  importer reads the relationship before every follow, so an upload that did arrive sends
+  nothing;
+* ``server``: always the CSV for the server's import page, even for a small set.
+
+Switching never touches rows already finished (done, requested, failed, skipped): only the
+open ones follow the new choice.
 
 Rows the journal already finished are not resolved again (``finished``), so resuming a
 large import does not repeat thousands of lookups.
@@ -26,7 +38,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from math import ceil
 from pathlib import Path
+from typing import Literal
 
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.contacts.follow import DAILY_FOLLOW_LIMIT
@@ -53,6 +67,22 @@ FOLLOW_RATIO = 1.1
 RELATIONSHIP_BATCH = 40
 SERVER_IMPORT_DIR = "for-server-import"
 API, SERVER = "api", "server_import"
+
+#: How follows are imported (the user's choice); ``follow_path`` is what a plan then does.
+FollowsVia = Literal["auto", "api", "server"]
+VIA_AUTO: FollowsVia = "auto"
+VIA_API: FollowsVia = "api"
+VIA_SERVER: FollowsVia = "server"
+FOLLOWS_VIA: tuple[FollowsVia, ...] = (VIA_AUTO, VIA_API, VIA_SERVER)
+#: Follows a UTC day the ``api`` choice leaves unused, so the person can still follow
+#: someone while a days-long import runs.
+API_RESERVE = 20
+
+
+def parse_follows_via(value: object, default: FollowsVia = VIA_AUTO) -> FollowsVia:
+    """``value`` as a ``FollowsVia`` (``default`` when it is not one)."""
+    text = str(value or "").strip().lower()
+    return next((v for v in FOLLOWS_VIA if v == text), default)
 
 
 def list_item(title: str, acct: str) -> str:
@@ -96,7 +126,9 @@ class CategoryPlan:
 
 @dataclass
 class Plan:
-    """The whole dry run. ``follow_path`` is ``api`` or ``server_import``."""
+    """The whole dry run. ``follows_via`` is the choice, ``follow_path`` what it led to:
+    ``api`` or ``server_import``. ``follow_reserve`` is what the importer leaves of each
+    day's budget (``API_RESERVE`` for the ``api`` choice, else 0)."""
 
     account: str
     source: ImportSource
@@ -105,6 +137,8 @@ class Plan:
     following_limit: int = FOLLOW_THRESHOLD
     budget_left: int = 0
     follow_path: str = API
+    follows_via: FollowsVia = VIA_AUTO
+    follow_reserve: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def category(self, name: str) -> CategoryPlan:
@@ -113,6 +147,27 @@ class Plan:
     @property
     def server_csv(self) -> Path:
         return self.source.directory / SERVER_IMPORT_DIR / "following_accounts.csv"
+
+    def api_follows(self) -> int:
+        """Follows plus hashtag follows to add: what counts against the daily budget."""
+        return sum(len(self.categories[c].to_add) for c in ("follows", "tags")
+                   if c in self.categories)
+
+    def api_per_day(self, reserve: int = API_RESERVE) -> int:
+        """Follows a full UTC day brings through the API, keeping ``reserve``."""
+        return max(1, DAILY_FOLLOW_LIMIT - reserve)
+
+    def api_today(self, reserve: int = API_RESERVE) -> int:
+        """How many of them the API path does today (what is left after ``reserve``)."""
+        return min(self.api_follows(), max(0, self.budget_left - reserve))
+
+    def api_days(self, reserve: int = API_RESERVE) -> int:
+        """UTC days, today included, the API path takes for ``api_follows`` (0: none)."""
+        wanted = self.api_follows()
+        if not wanted:
+            return 0
+        rest = wanted - self.api_today(reserve)
+        return 1 + ceil(rest / self.api_per_day(reserve))
 
     def summary(self) -> dict[str, dict[str, int]]:
         return {name: {"to_add": len(c.to_add), "already_there": len(c.already_there),
@@ -144,9 +199,10 @@ class _Builder:
         """Items not finished earlier; finished ones go to ``finished``."""
         todo: list[str] = []
         cat = self.plan.category(category)
+        back_to_api = category == "follows" and self.plan.follows_via == VIA_API
         for item in items:
             row = self.known.get((category, item))
-            if row is not None and not row.open:
+            if row is not None and not row.open and not (back_to_api and row.handed_to_server):
                 cat.finished.append(PlanItem(item, row.target_id or "", Reason.of(
                     EARLIER, cause=row.reason, state=row.state)))
             else:
@@ -264,6 +320,7 @@ async def _filters(b: _Builder) -> None:
 
 
 def _preflight(plan: Plan, me: Account, budget_left: int) -> None:
+    """The following limit, then the path the follows take (``plan.follows_via``)."""
     follows = plan.category("follows")
     plan.following_count = me.following_count
     plan.following_limit = following_limit(me)
@@ -280,7 +337,11 @@ def _preflight(plan: Plan, me: Account, budget_left: int) -> None:
             "Only {room} more accounts can be followed (limit {limit}); {over} are left out.",
             len(over)).format(room=room, limit=plan.following_limit, over=len(over)))
     tags = len(plan.category("tags").to_add)
-    if len(follows.to_add) + tags > budget_left and follows.to_add:
+    if plan.follows_via == VIA_API:
+        plan.follow_reserve = API_RESERVE
+    elif plan.follows_via == VIA_SERVER:
+        plan.follow_path = SERVER if follows.to_add else API
+    elif len(follows.to_add) + tags > budget_left and follows.to_add:
         plan.follow_path = SERVER
         # TRANSLATORS: "Settings → Import and export → Import", "Following" and "Merge" are
         # the Mastodon website's words; use its words in your language.
@@ -298,11 +359,13 @@ def _preflight(plan: Plan, me: Account, budget_left: int) -> None:
 async def build_plan(api: MastodonApi, source: ImportSource, *, account: str,
                      budget_left: int, only: Iterable[str] | None = None,
                      journal_rows: Iterable[JobRow] = (),
-                     resolver: Resolver | None = None) -> Plan:
-    """Resolve and compare; no write requests. ``only`` limits the categories."""
+                     resolver: Resolver | None = None,
+                     follows_via: FollowsVia = VIA_AUTO) -> Plan:
+    """Resolve and compare; no write requests. ``only`` limits the categories;
+    ``follows_via`` chooses how follows travel (module docstring)."""
     chosen = set(only or CATEGORIES)
     resolver = resolver or await resolver_for(api)
-    plan = Plan(account, source)
+    plan = Plan(account, source, follows_via=follows_via)
     known = {(r.category, r.item): r for r in journal_rows}
     b = _Builder(api, resolver, plan, known)
     b.blocked_domains = await _domain_blocks(api)

@@ -1,11 +1,18 @@
-"""Step 6: the import itself — per-category progress, pause/resume, rate-limit waits."""
+"""Step 6: the import itself — per-category progress, pause/resume, rate-limit waits.
+
+Follows go the way chosen on the plan page (``MigrationState.follows_via``). When the day's
+follow budget stops a run, the page says when it can continue and, while the window stays
+open, continues by itself then (``resume_timer``).
+"""
 
 from __future__ import annotations
 
 import html
+import time
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton
 
 from fedidesk.core.errors import FedideskError
@@ -13,13 +20,32 @@ from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.assistant import import_folder
 from fedidesk.core.migration.importer import ImportProgress, ImportSummary, hhmm
 from fedidesk.core.migration.importjournal import OPEN_STATES, ImportJournal
-from fedidesk.core.migration.plan import SERVER, SERVER_IMPORT_DIR
+from fedidesk.core.migration.plan import SERVER, SERVER_IMPORT_DIR, Plan
 from fedidesk.core.migration.reasons import describe, state_text
 from fedidesk.ui.migration.base import MigrationPage, error_text, label, number, red
 from fedidesk.ui.migration.planpage import follows_explanation
-from fedidesk.ui.migration.state import import_categories, label_for_import
+from fedidesk.ui.migration.state import (
+    FOLLOWS_VIA_LABELS,
+    import_categories,
+    label_for_import,
+)
 
 RUNNING, PAUSED, PARTIAL, FINISHED = "running", "paused", "partial", "finished"
+#: How long after the daily limit resets an automatic continue starts (seconds).
+RESUME_SLACK = 60.0
+
+
+def follows_via_text(choice: str, plan: Plan | None, *, past: bool = False) -> str:
+    """The chosen way to bring follows and, once planned, where it leads this time."""
+    name = html.escape(_(FOLLOWS_VIA_LABELS.get(choice, FOLLOWS_VIA_LABELS["auto"])))
+    if past:
+        return _("How follows were brought: <b>{choice}</b>.").format(choice=name)
+    if plan is None or "follows" not in plan.categories:
+        return _("How follows are brought: <b>{choice}</b>.").format(choice=name)
+    path = (_("a file for the new server's import page") if plan.follow_path == SERVER
+            else _("the API"))
+    return _("How follows are brought: <b>{choice}</b> (this time: {path}).").format(
+        choice=name, path=html.escape(path))
 
 
 class ImportPage(MigrationPage):
@@ -50,8 +76,13 @@ class ImportPage(MigrationPage):
         buttons.addWidget(self.file_button)
         buttons.addStretch(1)
         self.body.addLayout(buttons)
+        self.via_label = label(name="importFollowsVia")
+        self.body.addWidget(self.via_label)
         self.follows_label = label(name="importFollowsChoice")
         self.body.addWidget(self.follows_label)
+        self.resume_timer = QTimer(self)
+        self.resume_timer.setSingleShot(True)
+        self.resume_timer.timeout.connect(self.resume_when_due)
         self.grid = QGridLayout()
         self.grid.setColumnStretch(1, 1)
         self.body.addLayout(self.grid)
@@ -106,6 +137,8 @@ class ImportPage(MigrationPage):
     def entered(self) -> None:
         self.refresh_bars()
         plan = self._plan()
+        self.via_label.setText(follows_via_text(self.state.follows_via, plan))
+        self.via_label.setVisible("follows" in import_categories(self.state.categories))
         self.follows_label.setText(follows_explanation(plan) if plan is not None else "")
         server = plan is not None and plan.follow_path == SERVER
         self.server_button.setVisible(server)
@@ -149,6 +182,7 @@ class ImportPage(MigrationPage):
         if api is None:
             return
         self._pause = False
+        self.resume_timer.stop()
         self.state.import_state = RUNNING
         self.result.setText("")
         self.wait_label.setText("")
@@ -183,7 +217,7 @@ class ImportPage(MigrationPage):
             outcome = await import_folder(
                 api, self.shared.ctx.db, self.state.new, self.state.folder,
                 only=import_categories(self.state.categories), progress=self.on_progress,
-                cancel=lambda: self._pause)
+                cancel=lambda: self._pause, follows_via=self.state.follows_via)
         except FedideskError as exc:
             self.state.import_state = PAUSED
             self.result.setText(red(error_text(exc)) + " " + _(
@@ -193,6 +227,7 @@ class ImportPage(MigrationPage):
             summary = outcome.summary
             assert summary is not None
             self.summary = summary
+            self.via_label.setText(follows_via_text(self.state.follows_via, outcome.plan))
             self._finished(summary, outcome.plan.follow_path == SERVER)
         finally:
             self._pause = False
@@ -214,6 +249,10 @@ class ImportPage(MigrationPage):
             self.state.import_state = PARTIAL
             when = (" " + _("Follows continue at {time}, when today's limit resets.")
                     .format(time=hhmm(summary.resumes_at)) if summary.resumes_at else "")
+            if summary.resumes_at:
+                self.schedule_resume(summary.resumes_at)
+                when += " " + _("If this window is still open then, fedidesk continues by "
+                                "itself.")
             left = ngettext("{n} things are left for later.", "{n} things are left for later.",
                             summary.open_rows).format(n=number(summary.open_rows))
             self.result.setText(left + when + " " + _(
@@ -223,6 +262,20 @@ class ImportPage(MigrationPage):
             self.state.import_state = FINISHED
             self.result.setText(_("Everything is imported. Continue to the report.")
                                 + (f"<ul>{notes}</ul>" if notes else ""))
+
+    # ---- continuing after the daily limit -------------------------------------------------
+    def schedule_resume(self, at: float) -> None:
+        """Continue by itself a little after ``at`` (epoch seconds), if still open then."""
+        delay = min(max(0.0, at - time.time()) + RESUME_SLACK, 2 * 86_400.0)
+        self.resume_timer.start(int(delay * 1000))
+
+    def resume_when_due(self) -> None:
+        if self.state.import_state == PARTIAL and not self.busy():
+            self.start()
+
+    def cancel_work(self) -> None:
+        self.resume_timer.stop()
+        super().cancel_work()
 
     # ---- server import path ------------------------------------------------------------
     def open_server_import(self) -> None:

@@ -1,4 +1,8 @@
-"""Step 7: the final report — what arrived, what did not and why, what to do."""
+"""Step 7: the final report — what arrived, what did not and why, what to do.
+
+It also names the chosen way to bring follows and, for follows handed to the new server's
+import page, how many of them have arrived so far.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from fedidesk.core.migration.verify import (
     verify,
 )
 from fedidesk.ui.migration.base import MigrationPage, error_text, label, number, red
+from fedidesk.ui.migration.importpage import follows_via_text
 from fedidesk.ui.migration.state import label_for_import
 
 STATUSES = (ARRIVED, MISSING, UNRESOLVABLE, DEFERRED)
@@ -62,6 +67,8 @@ class ReportPage(MigrationPage):
         top.addWidget(self.check_button)
         top.addWidget(self.open_button)
         self.body.addLayout(top)
+        self.via_label = label(name="reportFollowsVia")
+        self.body.addWidget(self.via_label)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("reportTable")
         self.table.setHorizontalHeaderLabels([_(h) for h in HEADERS])
@@ -96,9 +103,10 @@ class ReportPage(MigrationPage):
         self.run(self._check(api))
 
     async def _check(self, api: Any) -> None:
+        journal = ImportJournal(self.shared.ctx.db)
         try:
             report = await verify(api.background(), self.state.folder, account=self.state.new,
-                                  journal=ImportJournal(self.shared.ctx.db))
+                                  journal=journal)
         except FedideskError as exc:
             self.status.setText(red(error_text(exc)))
             return
@@ -106,6 +114,7 @@ class ReportPage(MigrationPage):
             self.check_button.setEnabled(True)
         self.state.report = str(Path(self.state.folder) / REPORT_TEXT)
         self.show_report(report)
+        self.show_follows_path(report, self.handed_to_server(journal))
         self.changed.emit()
 
     def show_report(self, report: Report) -> None:
@@ -148,6 +157,31 @@ class ReportPage(MigrationPage):
                 n=number(arrived), account=account)
         self.status.setText(text)
         self.open_button.setEnabled(bool(self.state.report))
+
+    def handed_to_server(self, journal: ImportJournal) -> set[str]:
+        """Follows the import wrote to the CSV for the new server's import page."""
+        job = journal.find_job(self.state.new, Path(self.state.folder).resolve())
+        if job is None:
+            return set()
+        return {r.item for r in journal.rows(job.id, "follows") if r.handed_to_server}
+
+    def show_follows_path(self, report: Report, handed: set[str]) -> None:
+        text = follows_via_text(self.state.follows_via, None, past=True)
+        if handed:
+            arrived = sum(1 for i in report.items if i.category == "follows"
+                          and i.item in handed and i.status == ARRIVED)
+            # TRANSLATORS: {arrived} of {n} follows written to following_accounts.csv for
+            # the new server's import page are on the new account now.
+            text += " " + ngettext(
+                "{arrived} of {n} follow handed to the new server's import page has arrived "
+                "so far.",
+                "{arrived} of {n} follows handed to the new server's import page have arrived "
+                "so far.", len(handed)).format(arrived=number(arrived), n=number(len(handed)))
+            if arrived < len(handed):
+                text += " " + _("Upload following_accounts.csv there if you have not yet, "
+                                "then check again.")
+        self.via_label.setText(text)
+        self.via_label.setVisible("follows" in report.counts())
 
     def arrived(self) -> dict[str, int]:
         """Arrivals per category (for tests)."""

@@ -1,8 +1,9 @@
 """Migration assistant progress, kept in the database ``kv`` table (namespace ``migration``).
 
 Only non-secret choices are stored: the step, the mode, the two account handles, the export
-folder, the chosen categories and how far export and import got. Tokens stay in the keyring;
-the import's row-by-row progress lives in the core's journal.
+folder, the chosen categories, how follows are imported (``follows_via``) and how far export
+and import got. Tokens stay in the keyring; the import's row-by-row progress (and the
+job's own copy of ``follows_via``) lives in the core's journal.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fedidesk.core.i18n import N_, _
+from fedidesk.core.migration.plan import VIA_AUTO, FollowsVia, parse_follows_via
 from fedidesk.core.storage import Database
 from fedidesk.ui.stepprogress import ProgressStore
 
@@ -30,6 +32,13 @@ LABELS: dict[str, str] = {
 EXPORT_NAMES: dict[str, str] = {"hashtags": "followed_tags"}
 #: Assistant category → the import plan's category name.
 IMPORT_NAMES: dict[str, str] = {"hashtags": "tags"}
+
+#: People's names of the ``follows_via`` choices (marked only).
+FOLLOWS_VIA_LABELS: dict[str, str] = {
+    "auto": N_("Let fedidesk decide"),
+    "api": N_("Through the API, over several days if needed"),
+    "server": N_("With the new server's import page (a file to upload)"),
+}
 
 MOVE, COPY, GONE = "move", "copy", "gone"
 MODES = (MOVE, COPY, GONE)
@@ -63,6 +72,7 @@ class MigrationState:
     exported: bool = False
     planned: bool = False
     import_state: str = ""  # "", "running", "paused", "partial", "finished"
+    follows_via: FollowsVia = VIA_AUTO
     report: str = ""
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -71,7 +81,7 @@ class MigrationState:
                 "folder": self.folder, "categories": list(self.categories),
                 "exported": self.exported, "planned": self.planned,
                 "import_state": self.import_state, "report": self.report,
-                "pages": self.pages}
+                "follows_via": self.follows_via, "pages": self.pages}
 
     @classmethod
     def from_json(cls, data: Any) -> MigrationState:
@@ -88,6 +98,7 @@ class MigrationState:
             else list(CATEGORIES),
             exported=bool(data.get("exported")), planned=bool(data.get("planned")),
             import_state=str(data.get("import_state") or ""),
+            follows_via=parse_follows_via(data.get("follows_via")),
             report=str(data.get("report") or ""),
             pages={str(k): v for k, v in pages.items() if isinstance(v, dict)}
             if isinstance(pages, dict) else {})
