@@ -35,6 +35,7 @@ from fedidesk.ui.asynctools import ask
 from fedidesk.ui.crash import CrashHandler
 from fedidesk.ui.deck import DeckWidget
 from fedidesk.ui.deckcontroller import DeckController
+from fedidesk.ui.idlegc import IdleCollector
 from fedidesk.ui.mainwindow import MainWindow
 from fedidesk.ui.singleinstance import SingleInstance, hand_over, server_name
 from fedidesk.ui.theme import ThemeManager
@@ -153,6 +154,7 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         return 1
     ThemeManager(app, ctx.settings)  # owned by the app; follows Settings and the system
     window: MainWindow | None = None
+    collector = IdleCollector(app)
     controller = DeckController(ctx)
     windows = WindowManager(ctx)
     try:
@@ -206,6 +208,7 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
             window.ensure_starter_columns(entry.handle)
         window.refresh_accounts()
         window.show()
+        collector.install()
         for url in getattr(args, "open_urls", []) or []:
             windows.open_link(url)
         if not ctx.accounts.list():
@@ -219,6 +222,7 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         await quit_event.wait()
         return 0
     finally:
+        collector.uninstall()
         windows.close_all()
         await controller.aclose()
         await ctx.aclose()
