@@ -20,6 +20,7 @@ from fedidesk.core.migration.reasons import (
     DEFERRED_DOMAIN,
     DEFERRED_TIMEOUT,
     NOT_FOUND,
+    SELF,
     Reason,
     describe,
 )
@@ -71,6 +72,29 @@ def test_merge_plan_adds_only_what_is_missing(harness: Harness, db: Database,
     assert not [p for _m, p in harness.writes() if p.rsplit("/", 1)[-1] in UNDO]
     assert not [m for m, _p in harness.writes() if m == "DELETE"]
     assert run(following(harness)) == {"amy", "ben", "cat", "dan"}  # amy kept: merge
+
+
+def test_the_new_account_itself_is_nothing_to_do(harness: Harness, db: Database,
+                                                 tmp_path: Path) -> None:
+    # The old account followed, muted and listed the account it moves to.
+    folder = write_folder(tmp_path / "export", {
+        "following_accounts.csv": follows_csv("neo", "dan"),
+        "muted_accounts.csv": "Account address,Hide notifications\nneo@mock.local,true\n",
+        "lists.csv": "Friends,neo@mock.local\n"})
+
+    async def main() -> Any:
+        async with harness.api() as api:
+            return await import_folder(api, db, ACCOUNT, folder, clock=harness.clock)
+
+    done = run(main())
+    for category, item in (("follows", "neo@mock.local"), ("mutes", "neo@mock.local"),
+                           ("lists", "Friends\tneo@mock.local")):
+        there = {i.item: i.note for i in done.plan.categories[category].already_there}
+        assert there[item] is not None and there[item].code == SELF, category
+        assert item not in {i.item for i in done.plan.categories[category].to_add}
+    assert done.summary.open_rows == 0
+    assert len(harness.follow_posts()) == 1  # dan only: never a request to follow oneself
+    assert not [p for _m, p in harness.writes() if p.endswith("/mute")]
 
 
 def test_killed_run_resumes_with_one_follow_per_account(harness: Harness, db: Database,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from mastodon_mock.testing.server import MockServer
@@ -17,9 +17,10 @@ from PySide6.QtWidgets import QLabel
 from fedidesk.core.contacts.follow import NAMESPACE, FollowBudget
 from fedidesk.core.context import AppContext
 from fedidesk.core.migration.importjournal import ImportJournal
-from fedidesk.core.migration.plan import API_RESERVE, SERVER_IMPORT_DIR
+from fedidesk.core.migration.plan import API_RESERVE, SERVER_IMPORT_DIR, Plan, PlanItem
+from fedidesk.core.migration.source import ImportSource
 from fedidesk.ui.migration import MigrationAssistant
-from fedidesk.ui.migration.planpage import PlanPage
+from fedidesk.ui.migration.planpage import FollowsChoice, PlanPage
 from fedidesk.ui.migration.reportpage import ReportPage
 from fedidesk.ui.migration.state import COPY, MigrationStore
 from tests.ui.conftest import LoopRunner
@@ -157,3 +158,19 @@ def test_choosing_api_waits_for_the_next_day_and_survives_a_restart(
     assert again.shared.state.import_state == "finished", imp.result.text()
     assert [r.state for r in journal.rows(job.id, "follows")] == ["done"]
     assert not imp.resume_timer.isActive()
+
+
+def test_hashtag_follows_are_named_where_they_count(qtbot: Any, tmp_path: Path) -> None:
+    plan = Plan("new@mock.local", ImportSource(tmp_path), budget_left=100)
+    plan.category("follows").to_add = [PlanItem(f"a{i}@x.example") for i in range(3)]
+    plan.category("tags").to_add = [PlanItem("python")]
+    choice = FollowsChoice()
+    qtbot.addWidget(choice)
+    choice.show_numbers(plan)
+    text = plain(choice.numbers)
+    # "4 today" in the API option is 3 accounts + 1 hashtag: the numbers line says so.
+    assert "3 accounts to follow" in text and "1 hashtag to follow counts" in text
+    assert "(4 today)" in choice.texts["api"].text()
+    plan.category("tags").to_add = []
+    choice.show_numbers(plan)
+    assert "hashtag" not in plain(choice.numbers)

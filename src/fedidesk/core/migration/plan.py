@@ -55,6 +55,7 @@ from fedidesk.core.migration.reasons import (
     MOVED,
     NEW_LIST,
     OVER_FOLLOW_LIMIT,
+    SELF,
     Reason,
 )
 from fedidesk.core.migration.resolve import Found, Resolver, domain_of, resolver_for
@@ -194,6 +195,7 @@ class _Builder:
     known: dict[tuple[str, str], JobRow]
     blocked_domains: set[str] = field(default_factory=set)
     accounts: dict[str, Found] = field(default_factory=dict)
+    me_id: str = ""  # the new account: it cannot follow, mute or list itself
 
     def split(self, category: str, items: Iterable[str]) -> list[str]:
         """Items not finished earlier; finished ones go to ``finished``."""
@@ -236,6 +238,9 @@ class _Builder:
         rels = await relationships(self.api, (f.account.id for _, f in resolved if f.account))
         for acct, found in resolved:
             assert found.account is not None
+            if found.account.id == self.me_id:
+                cat.already_there.append(PlanItem(acct, found.account.id, Reason(SELF)))
+                continue
             rel = rels.get(found.account.id, Relationship())
             note = (Reason.of(MOVED, handle=self.resolver.handle(found.account))
                     if found.moved_from else None)
@@ -281,6 +286,8 @@ async def _lists(b: _Builder, rows: list[tuple[str, str]]) -> None:
             cat.unresolvable.append(PlanItem(item, note=found.reason))
         elif found.account.id in members.get(title, set()):
             cat.already_there.append(PlanItem(item, found.account.id))
+        elif found.account.id == b.me_id:
+            cat.already_there.append(PlanItem(item, found.account.id, Reason(SELF)))
         else:
             note = Reason(NEW_LIST) if title not in existing else None
             cat.to_add.append(PlanItem(item, found.account.id, note))
@@ -370,6 +377,7 @@ async def build_plan(api: MastodonApi, source: ImportSource, *, account: str,
     b = _Builder(api, resolver, plan, known)
     b.blocked_domains = await _domain_blocks(api)
     me = await api.verify_credentials()
+    b.me_id = me.id
     if "follows" in chosen:
         await b.accounts_category("follows", [r.acct for r in source.follows], follow=True,
                                   there="following")

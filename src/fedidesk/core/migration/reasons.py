@@ -54,6 +54,7 @@ NOT_IN_EXPORT = "not_in_export"
 NO_ANSWER = "no_answer"
 RATE_LIMITED = "rate_limited"
 NOT_IMPORTED = "not_imported"
+SELF = "self"
 STATE = "state"  # state
 
 DEFERRED_CODES = frozenset({DEFERRED_TIMEOUT, DEFERRED_DOMAIN, DEFERRED_NETWORK})
@@ -94,6 +95,8 @@ TEXTS: dict[str, str] = {
     NO_ANSWER: N_("no answer; checked: not done yet; next run retries"),
     RATE_LIMITED: N_("still rate limited; a later run continues"),
     NOT_IMPORTED: N_("not imported yet"),
+    # TRANSLATORS: the old account followed (muted, listed…) the account being moved to.
+    SELF: N_("this is the new account itself: nothing to do"),
 }
 #: ``EARLIER`` by state: (without, with) the earlier row's own reason.
 EARLIER_TEXTS: dict[str, tuple[str, str]] = {

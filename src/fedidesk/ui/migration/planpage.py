@@ -179,6 +179,13 @@ class FollowsChoice(QGroupBox):
             "<b>{n}</b> accounts to follow; <b>{left}</b> of {daily} follows a day are left "
             "today.", n).format(n=number(n), left=number(plan.budget_left),
                                 daily=number(DAILY)))
+        tags = plan.categories.get("tags")
+        if tags is not None and tags.to_add:
+            # The API figures below count hashtag follows too: say so, or they don't add up.
+            self.numbers.setText(self.numbers.text() + " " + ngettext(
+                "{t} hashtag to follow counts against the same limit.",
+                "{t} hashtags to follow count against the same limit.",
+                len(tags.to_add)).format(t=number(len(tags.to_add))))
         days = plan.api_days(API_RESERVE)
         texts = {
             VIA_AUTO: _("Through the API when they fit in what is left today; otherwise a "
