@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from mastodon_mock.testing.server import MockServer
-from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.context import AppContext
@@ -54,8 +54,8 @@ def dialog_host(login: LoginFn, open_url: Callable[[str], object], server: str,
                 dialog.cancel, lambda: taken[0] if taken else "")
 
 
-def wizard_host(login: LoginFn, open_url: Callable[[str], object], server: str,
-                ctx: AppContext) -> Host:
+def account_step(login: LoginFn, open_url: Callable[[str], object], server: str,
+                 ctx: AppContext) -> tuple[OnboardingWizard, AccountPage]:
     wizard = OnboardingWizard(WizardDeps(ctx=ctx, login=login, on_finished=lambda _c: None,
                                          open_url=open_url, directory=directory_client(),
                                          details=fake_details))
@@ -64,6 +64,12 @@ def wizard_host(login: LoginFn, open_url: Callable[[str], object], server: str,
     wizard.go_to([p.key for p in wizard.pages].index("account"))
     page = wizard.current_page
     assert isinstance(page, AccountPage)
+    return wizard, page
+
+
+def wizard_host(login: LoginFn, open_url: Callable[[str], object], server: str,
+                ctx: AppContext) -> Host:
+    wizard, page = account_step(login, open_url, server, ctx)
     return Host(page.browser_login, page.have_button, page.busy, wizard.close,
                 lambda: wizard.shared.state.handle)
 
@@ -119,6 +125,39 @@ def test_pasted_code_signs_in(make_host: MakeHost, aloop: LoopRunner) -> None:
     assert login.codes == ["abc123"]
     assert host.signed_in() == f"alice@{SERVER}"
     assert not panel.code_box.isVisible()
+    # The success state, in either window: the link and the code field are gone.
+    assert panel.status.text() == f"Signed in as <b>alice@{SERVER}</b>."
+    assert panel.link_box.isHidden() and panel.code_box.isHidden()
+
+
+def test_wizard_says_signed_in_once(ctx: AppContext, aloop: LoopRunner) -> None:
+    """One "signed in as" line on the account step, after signing in and on coming back."""
+    code_server = CodeShowingServer()
+
+    async def login(server: str, open_browser: Callable[[str], object],
+                    ask_code: Callable[[], Awaitable[str]]) -> AccountEntry:
+        entry = await code_server(server, open_browser, ask_code)
+        return ctx.accounts.add(entry, "token")
+
+    wizard, page = account_step(login, lambda _url: True, SERVER, ctx)
+
+    def signed_in_lines() -> list[str]:
+        return [w.text() for w in page.findChildren(QLabel)
+                if w.isVisible() and "signed in as" in w.text().lower()]
+
+    try:
+        assert signed_in_lines() == []
+        page.have_button.click()
+        aloop.until(lambda: page.browser_login.code_box.isVisible())
+        page.browser_login.code_edit.setText("abc123")
+        page.browser_login.code_button.click()
+        aloop.until(lambda: wizard.shared.state.handle != "" and not page.busy())
+        assert signed_in_lines() == [f"Signed in as <b>alice@{SERVER}</b>."]
+        assert page.server_label.text() == f"Server: <b>{SERVER}</b>"
+        wizard.go_to([p.key for p in wizard.pages].index("account"))  # shown again
+        assert signed_in_lines() == [f"Signed in as <b>alice@{SERVER}</b>."]
+    finally:
+        wizard.close()
 
 
 def test_failure_is_shown_and_sign_in_can_start_again(make_host: MakeHost,

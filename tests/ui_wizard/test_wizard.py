@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -11,14 +12,18 @@ import pytest
 from mastodon_mock.testing.server import MockServer
 from PySide6.QtCore import Qt
 
+from fedidesk.core import i18n
 from fedidesk.core.auth.login import token_login
 from fedidesk.core.columns import ColumnKind
+from fedidesk.core.contacts.extract import Candidate
+from fedidesk.core.contacts.resolve import Resolution
 from fedidesk.core.context import AppContext
+from fedidesk.core.suggestions import TagSuggestion
 from fedidesk.ui.wizard import OnboardingWizard
 from fedidesk.ui.wizard.accountpage import AccountPage
 from fedidesk.ui.wizard.contactspage import ContactsPage
 from fedidesk.ui.wizard.finishpage import FinishPage
-from fedidesk.ui.wizard.followpage import FollowPage
+from fedidesk.ui.wizard.followpage import FollowPage, usage
 from fedidesk.ui.wizard.linkspage import LinksPage
 from fedidesk.ui.wizard.securitypage import SecurityPage
 from fedidesk.ui.wizard.serverpage import ServerPage
@@ -27,6 +32,12 @@ from tests.ui.conftest import LoopRunner, browser_for
 from tests.ui_wizard.conftest import Made
 
 Factory = Callable[..., tuple[OnboardingWizard, Made]]
+
+
+@pytest.fixture
+def restore_english() -> Iterator[None]:
+    yield
+    i18n.install("en")
 
 
 def _signed_in(wizard: OnboardingWizard, ctx: AppContext, aloop: LoopRunner,
@@ -85,7 +96,8 @@ def test_browser_login(make_wizard: Factory, aloop: LoopRunner, mock: MockServer
     aloop.until(lambda: bool(wizard.shared.state.handle))
     assert wizard.shared.state.handle.startswith("alice@")
     assert ctx.accounts.find(wizard.shared.state.handle) is not None
-    assert "Signed in as" in page.status.text()
+    assert page.status.text() == f"Signed in as <b>{wizard.shared.state.handle}</b>."
+    assert "signed in" not in page.server_label.text()
 
 
 @pytest.mark.integration
@@ -188,6 +200,60 @@ def test_hashtag_follow_from_a_pack(make_wizard: Factory, aloop: LoopRunner, moc
     aloop.until(lambda: not wizard.shared.state.followed_tags)
 
 
+def test_hashtag_usage_says_person_and_post_for_one(make_wizard: Factory) -> None:
+    wizard, _ = make_wizard()
+    page = _page(wizard, "follow")
+    assert isinstance(page, FollowPage)
+    page._add_tag_row(TagSuggestion("cats", uses_7d=1, accounts_7d=1))
+    page._add_tag_row(TagSuggestion("python", uses_7d=1234, accounts_7d=1))
+    page._add_tag_row(TagSuggestion("rust", uses_7d=0, accounts_7d=2))
+    page._add_tag_row(TagSuggestion("quiet"))
+    rows = {page.tags.topLevelItem(i).text(0): page.tags.topLevelItem(i).text(1)
+            for i in range(page.tags.topLevelItemCount())}
+    assert rows == {"#cats": "1 person, 1 post this week",
+                    "#python": "1 person, 1,234 posts this week",
+                    "#rust": "2 people, 0 posts this week",
+                    "#quiet": "no posts this week"}
+
+
+def test_hashtag_usage_in_german(restore_english: None) -> None:
+    i18n.install("de")
+    assert usage(TagSuggestion("cats", uses_7d=1, accounts_7d=1)) == \
+        "1 Person, 1 Beitrag diese Woche"
+    assert usage(TagSuggestion("cats", uses_7d=3, accounts_7d=2)) == \
+        "2 Personen, 3 Beiträge diese Woche"
+
+
+def _found(handle: str) -> Resolution:
+    candidate = Candidate(handle, "bio", "someone", 0.9, "in the bio")
+    return Resolution(candidate, "found", handle, 0.9, "found")
+
+
+@pytest.mark.parametrize(("handles", "expected"), [
+    (["jane@mastodon.social"], "1 candidate, 1 confirmed."),
+    (["jane@mastodon.social", "joe@mastodon.social"], "2 candidates, 2 confirmed."),
+])
+def test_contacts_count_is_singular_for_one(make_wizard: Factory, aloop: LoopRunner,
+                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            handles: list[str], expected: str) -> None:
+    wizard, _ = make_wizard()
+    page = _page(wizard, "contacts")
+    assert isinstance(page, ContactsPage)
+
+    async def resolve(candidates: list[Candidate]) -> list[Resolution]:
+        return [_found(c.handle) for c in candidates]
+
+    monkeypatch.setattr(page, "_resolve", resolve)
+    page.paste.setPlainText("\n".join(handles))
+    page.find_button.click()
+    aloop.until(lambda: page.table.rowCount() == len(handles) and not page.busy())
+    assert page.status.text() == expected
+    target = tmp_path / "following_accounts.csv"
+    page.save_csv(str(target))
+    assert page.status.text().startswith(
+        f"Saved {len(handles)} {'account' if len(handles) == 1 else 'accounts'} to ")
+
+
 @pytest.mark.integration
 def test_contacts_from_pasted_text(make_wizard: Factory, aloop: LoopRunner, mock: MockServer,
                                    ctx: AppContext) -> None:
@@ -201,7 +267,7 @@ def test_contacts_from_pasted_text(make_wizard: Factory, aloop: LoopRunner, mock
     assert page.table.item(0, 1).text() == "jane@mastodon.social"
     assert page.table.item(0, 2).text().endswith("%")
     assert page.table.item(0, 3).text()
-    assert "candidates" in page.status.text()
+    assert page.status.text().startswith("1 candidate, ")
 
 
 @pytest.mark.integration

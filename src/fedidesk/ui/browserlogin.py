@@ -2,11 +2,12 @@
 
 fedidesk signs in through the system browser, never an embedded web view. The flow itself
 (PKCE, loopback redirect, code exchange, keyring) lives in ``fedidesk.core.auth.login`` and
-is handed in as a ``LoginFn``. ``BrowserLoginPanel`` shows how it goes: a status line, the
-sign-in link with "Copy link" (for when no browser opened) and, when the server shows a
-code instead of returning to fedidesk, a field to paste that code. The window around it
-asks for the server and owns the task that awaits ``sign_in``: cancelling that task stops
-the wait for the browser.
+is handed in as a ``LoginFn``. ``BrowserLoginPanel`` shows how it goes: a status line
+(progress, then "Signed in as …", the failure or the cancellation), the sign-in link with
+"Copy link" (for when no browser opened) and, when the server shows a code instead of
+returning to fedidesk, a field to paste that code. The window around it asks for the server
+and owns the task that awaits ``sign_in``: cancelling that task stops the wait for the
+browser.
 """
 
 from __future__ import annotations
@@ -95,13 +96,19 @@ class BrowserLoginPanel(QWidget):
         self.code_box.hide()
         self.status.setText(text)
 
+    def show_signed_in(self, handle: str) -> None:
+        """The success state: link and code field hidden, "Signed in as …" shown. The one
+        signed-in message of the window (the wizard's account step shows no other)."""
+        self.reset(_("Signed in as <b>{handle}</b>.").format(handle=html.escape(handle)))
+
     # ---- the sign-in ---------------------------------------------------------------------
     async def sign_in(self, server: str) -> AccountEntry | None:
-        """Sign in on ``server``; the stored account, or ``None`` once the reason it failed
-        is shown. Cancelling stops the wait for the browser and says so."""
+        """Sign in on ``server``; the stored account (shown as signed in), or ``None`` once
+        the reason it failed is shown. Cancelling stops the wait for the browser and says
+        so."""
         self.show_status(_("Contacting {server}…").format(server=html.escape(server)))
         try:
-            return await self._login(server, self._open_browser, self._ask_code)
+            entry = await self._login(server, self._open_browser, self._ask_code)
         except asyncio.CancelledError:
             if shiboken6.isValid(self.status):
                 self.show_status(_("Sign-in cancelled."))
@@ -113,6 +120,9 @@ class BrowserLoginPanel(QWidget):
         finally:
             if shiboken6.isValid(self.code_box):
                 self.code_box.hide()
+        if shiboken6.isValid(self.status):
+            self.show_signed_in(entry.handle)
+        return entry
 
     def _open_browser(self, url: str) -> object:
         self.authorize_url = url

@@ -47,11 +47,11 @@ class AccountPage(WizardPage):
     def entered(self) -> None:
         server = self.shared.state.server
         handle = self.shared.state.handle
-        if handle and self.shared.ctx.accounts.find(handle) is not None:
-            self.server_label.setText(
-                _("You are signed in as <b>{handle}</b>. Continue, or sign in to another "
-                  "account.").format(handle=html.escape(handle)))
-        elif server:
+        if handle and self.shared.ctx.accounts.find(handle) is not None and not self.busy():
+            # The one signed-in message, in the sign-in status line (also when coming back
+            # to this step or resuming the wizard); not while another sign-in is running.
+            self.browser_login.show_signed_in(handle)
+        if server:
             self.server_label.setText(
                 _("Server: <b>{server}</b>").format(server=html.escape(server)))
         else:
@@ -79,9 +79,9 @@ class AccountPage(WizardPage):
             self.signed_in(entry)
 
     def signed_in(self, entry: AccountEntry) -> None:
+        """After a browser sign-in or a new account (the only "Signed in as …" shown)."""
         self.shared.state.handle = entry.handle
-        self.browser_login.reset(_("Signed in as <b>{handle}</b>. Continue with the next step.")
-                                 .format(handle=html.escape(entry.handle)))
+        self.browser_login.show_signed_in(entry.handle)
         self.changed.emit()
         self.entered()
 

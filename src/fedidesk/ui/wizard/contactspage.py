@@ -149,7 +149,7 @@ class ContactsPage(WizardPage):
             candidates, problems = await asyncio.to_thread(scan, path, text, cancel)
             if cancel.is_set():
                 return
-            self.status.setText(ngettext("Found {n} possible accounts; checking them…",
+            self.status.setText(ngettext("Found {n} possible account; checking it…",
                                          "Found {n} possible accounts; checking them…",
                                          len(candidates)).format(n=number(len(candidates))))
             self.progress.setRange(0, max(1, len(candidates)))
@@ -168,7 +168,7 @@ class ContactsPage(WizardPage):
         note = f" ({'; '.join(problems[:3])})" if problems else ""
         total = len(self.resolutions)
         # TRANSLATORS: {n} accounts found in the input, {found} of them exist on Mastodon.
-        self.status.setText(ngettext("{n} candidates, {found} confirmed.",
+        self.status.setText(ngettext("{n} candidate, {found} confirmed.",
                                      "{n} candidates, {found} confirmed.", total)
                             .format(n=number(total), found=number(found))
                             + html.escape(note))
@@ -212,10 +212,10 @@ class ContactsPage(WizardPage):
             self.status.setText(_("Sign in and tick the accounts to follow first."))
             return
         budget = FollowBudget(self.shared.ctx.db, self.shared.state.handle)
-        left = ngettext("{n} follows left today", "{n} follows left today",
+        left = ngettext("{n} follow left today", "{n} follows left today",
                         budget.remaining()).format(n=number(budget.remaining()))
         # TRANSLATORS: {left} is e.g. "400 follows left today".
-        self.status.setText(ngettext("Following {n} accounts ({left})…",
+        self.status.setText(ngettext("Following {n} account ({left})…",
                                      "Following {n} accounts ({left})…", len(accounts))
                             .format(n=number(len(accounts)), left=left))
         self.progress.setRange(0, len(accounts))
@@ -236,7 +236,7 @@ class ContactsPage(WizardPage):
                 self.progress.hide()
                 self.cancel_button.setEnabled(False)
             deferred = report.count("deferred")
-            later = (" " + ngettext("{n} wait for tomorrow's follow budget.",
+            later = (" " + ngettext("{n} waits for tomorrow's follow budget.",
                                     "{n} wait for tomorrow's follow budget.", deferred)
                      .format(n=number(deferred)) if deferred else "")
             # TRANSLATORS: numbers of accounts: followed, follow requested (locked
@@ -267,7 +267,7 @@ class ContactsPage(WizardPage):
         # TRANSLATORS: "Preferences → Import and export → Import" and "Following" are
         # the Mastodon website's menu entries; use its words in your language.
         self.status.setText(ngettext(
-            "Saved {n} accounts to {path}. Import it on your server's website: Preferences → "
+            "Saved {n} account to {path}. Import it on your server's website: Preferences → "
             "Import and export → Import, type Following.",
             "Saved {n} accounts to {path}. Import it on your server's website: Preferences → "
             "Import and export → Import, type Following.", count)

@@ -42,11 +42,14 @@ def pack(title: str) -> TopicPack | None:
 def usage(tag: TagSuggestion) -> str:
     if not tag.uses_7d and not tag.accounts_7d:
         return _("no posts this week")
-    # TRANSLATORS: how much a hashtag is used, e.g. "12 people, 30 posts this week".
-    people = ngettext("{n} people", "{n} people", tag.accounts_7d).format(
+    # Each count gets its own plural form ("1 person, 12 posts this week").
+    people = ngettext("{n} person", "{n} people", tag.accounts_7d).format(
         n=number(tag.accounts_7d))
-    posts = ngettext("{n} posts this week", "{n} posts this week", tag.uses_7d).format(
+    # TRANSLATORS: how often a hashtag was used in the last seven days.
+    posts = ngettext("{n} post this week", "{n} posts this week", tag.uses_7d).format(
         n=number(tag.uses_7d))
+    # TRANSLATORS: how much a hashtag is used, e.g. "12 people, 30 posts this week":
+    # {people} is "{n} person"/"{n} people", {posts} is "{n} posts this week".
     return _("{people}, {posts}").format(people=people, posts=posts)
 
 
