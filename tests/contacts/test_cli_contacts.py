@@ -41,7 +41,7 @@ def test_scan_json_stdin_and_save_csv(tmp_path: Path, capsys: pytest.CaptureFixt
     assert out_csv.read_text(encoding="utf-8") == (
         "Account address,Show boosts,Notify on new posts,Languages\n"
         "amy@hachyderm.io,true,false,\n")
-    assert "Wrote 1 accounts" in captured.err
+    assert f"Wrote 1 account to {out_csv}." in captured.err
 
 
 def test_scan_archive_reports_a_summary(tmp_path: Path,

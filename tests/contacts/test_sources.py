@@ -96,6 +96,7 @@ def test_bad_rows_are_reported_not_fatal() -> None:
     text = " ".join(result.problems)
     assert "NUL" in text
     assert "4 fields instead of 2" in text
+    assert "row 5: 1 field instead of 2;" in text  # the singular: "d" alone
     assert "not valid UTF-8" in text
     assert sorted(c.handle for c in extract_candidates(result.sources)) == [
         "a@mastodon.social", "c@mastodon.social", "e@mastodon.social"]

@@ -186,6 +186,27 @@ def test_full_walk_followers_arriving_and_persistence(db: Database, old: FakeFed
     assert done.message == "All 42 of about 42 followers have arrived at ann2@new.example (45 now)."
 
 
+def followers_message(db: Database, old: FakeFedi, new: FakeFedi, before: int,
+                      expected: int | None) -> str:
+    async def body(a: MoveAssistant) -> str:
+        a.state.followers_before, a.state.old_followers_before = before, expected
+        return (await a.followers_arriving()).message
+    return str(go(db, old, new, body))
+
+
+def test_follower_counts_are_singular_for_one(db: Database, old: FakeFedi,
+                                              new: FakeFedi) -> None:
+    new.accounts["ann2"].followers_count = 4
+    assert followers_message(db, old, new, 3, 1) == (
+        "The expected follower has arrived at ann2@new.example: 1 of about 1 (4 now).")
+    assert followers_message(db, old, new, 3, 42).startswith(
+        "1 of about 42 followers has arrived so far (4 now, 3 before the move).")
+    assert followers_message(db, old, new, 3, None).startswith(
+        "1 follower has arrived so far (4 now, 3 before the move).")
+    assert followers_message(db, old, new, 2, 2) == (
+        "All 2 of about 2 followers have arrived at ann2@new.example (4 now).")
+
+
 def test_poll_followers_waits_and_gives_up(db: Database, old: FakeFedi, new: FakeFedi) -> None:
     clock = FakeClock()
     make(db, old, new).store.save(make(db, old, new).state)

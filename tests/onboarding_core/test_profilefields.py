@@ -80,6 +80,10 @@ def test_server_limit_from_server_info_is_respected(mock: MockServer) -> None:
     info = ServerInfo(domain="x", base_url=mock.base_url, limits=Limits(max_profile_fields=2))
     with pytest.raises(ProfileFieldsFullError, match="All 2"):
         run_on_mock(mock, [("A", "a"), ("B", "b")], server=info)
+    single = ServerInfo(domain="x", base_url=mock.base_url, limits=Limits(max_profile_fields=1))
+    with pytest.raises(ProfileFieldsFullError, match=r"^The server allows 1 profile field, and "
+                       r"it is in use \(A\)\. Remove or replace it,"):
+        run_on_mock(mock, [("A", "a")], server=single)
     bigger = ServerInfo(domain="x", base_url=mock.base_url, limits=Limits(max_profile_fields=6))
     _, fresh = run_on_mock(mock, [(f"F{i}", "v") for i in range(4)], server=bigger)
     assert len(fresh.fields) == 5

@@ -106,10 +106,8 @@ async def _scan(args: argparse.Namespace) -> int:
         handles = ([r.handle for r in resolutions if r.resolved] if resolutions is not None
                    else [c.handle for c in candidates])
         count = write_following_csv(args.save_csv, handles)
-        # The English singular keeps "accounts" (the existing output); other languages use
-        # their own forms.
         _warn(ngettext(
-            "Wrote {count} accounts to {path}. Import it on your server's website "
+            "Wrote {count} account to {path}. Import it on your server's website "
             "(Settings → Import and export → Import, type Following, mode Merge).",
             "Wrote {count} accounts to {path}. Import it on your server's website "
             "(Settings → Import and export → Import, type Following, mode Merge).",

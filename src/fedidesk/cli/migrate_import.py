@@ -21,7 +21,7 @@ import sys
 from typing import Any
 
 from fedidesk.core.context import AppContext
-from fedidesk.core.i18n import N_, _, ngettext
+from fedidesk.core.i18n import _, ngettext
 from fedidesk.core.migration.assistant import ImportOutcome, import_folder, parse_only
 from fedidesk.core.migration.importer import ImportProgress, hhmm
 from fedidesk.core.migration.importjournal import ImportJournal
@@ -146,6 +146,23 @@ def _json(outcome: ImportOutcome) -> dict[str, Any]:
     return data
 
 
+def count_parts(counts: dict[str, int]) -> list[str]:
+    """One category's counts: "+3 to add", "1 already there" and, when not zero, the rest."""
+    # In English these words do not change with the number; in other languages they agree
+    # with it (French "1 reporté", "3 reportés"), hence ngettext.
+    add, there = counts["to_add"], counts["already_there"]
+    parts = [ngettext("+{count} to add", "+{count} to add", add).format(count=add),
+             ngettext("{count} already there", "{count} already there", there).format(
+                 count=there)]
+    if n := counts["unresolvable"]:
+        parts.append(ngettext("{count} unresolvable", "{count} unresolvable", n).format(count=n))
+    if n := counts["deferred"]:
+        parts.append(ngettext("{count} deferred", "{count} deferred", n).format(count=n))
+    if n := counts["finished"]:
+        parts.append(ngettext("{count} finished", "{count} finished", n).format(count=n))
+    return parts
+
+
 def _print(outcome: ImportOutcome, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(_json(outcome), indent=2, ensure_ascii=False))
@@ -155,14 +172,8 @@ def _print(outcome: ImportOutcome, *, as_json: bool) -> None:
                if summary is None else
                _("Import for {account} from {folder} (merge only: nothing is removed):"))
     print(heading.format(account=plan.account, folder=plan.source.directory))
-    extra = {"unresolvable": N_("{count} unresolvable"), "deferred": N_("{count} deferred"),
-             "finished": N_("{count} finished")}
     for name, counts in plan.summary().items():
-        parts = [_("+{count} to add").format(count=counts["to_add"]),
-                 _("{count} already there").format(count=counts["already_there"])]
-        parts += [_(extra[k]).format(count=counts[k]) for k in
-                  ("unresolvable", "deferred", "finished") if counts[k]]
-        print(f"  {name}: " + ", ".join(parts))
+        print(f"  {name}: " + ", ".join(count_parts(counts)))
     for name, cat in plan.categories.items():
         for item in cat.to_add if summary is None else ():
             note = f" ({describe(item.note)})" if item.note is not None else ""

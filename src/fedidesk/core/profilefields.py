@@ -23,7 +23,7 @@ from fedidesk.core.clock import Clock, SystemClock
 from fedidesk.core.entities import Account, Json
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.html import plain_text
-from fedidesk.core.i18n import N_, _
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.links import field_problem
 from fedidesk.core.probe import Limits, ServerInfo, build_server_info
 
@@ -116,9 +116,12 @@ async def add_verified_field(
         fields.pop()
     if len(fields) >= limits.max_profile_fields:
         names = ", ".join(name or _("(no label)") for name, _value in fields)
-        raise ProfileFieldsFullError(
-            _("All {count} profile fields are in use ({names}). Remove or replace one, then "
-              "add the link again.").format(count=limits.max_profile_fields, names=names))
+        limit = limits.max_profile_fields
+        raise ProfileFieldsFullError(ngettext(
+            "The server allows {count} profile field, and it is in use ({names}). Remove or "
+            "replace it, then add the link again.",
+            "All {count} profile fields are in use ({names}). Remove or replace one, then "
+            "add the link again.", limit).format(count=limit, names=names))
     fields.append((label, url))
     updated = await api.update_credentials(fields=fields)
     return AddedField(updated, tuple(fields), added=True)

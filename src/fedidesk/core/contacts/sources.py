@@ -21,7 +21,7 @@ from typing import BinaryIO
 from fedidesk.core.contacts.archive import ArchiveLimits, TwitterArchive, read_archive
 from fedidesk.core.contacts.extract import TextSource
 from fedidesk.core.errors import FedideskError
-from fedidesk.core.i18n import N_, _
+from fedidesk.core.i18n import N_, _, ngettext
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # Mastodon's own import limit
 MAX_ROWS = 10_000
@@ -153,8 +153,10 @@ def _add_row(result: ScanInput, header: list[str], line: int, row: list[str]) ->
     names = [header[i] if i < len(header) and header[i]
              else _("column {number}").format(number=i + 1) for i in range(len(row))]
     if header and len(row) != len(header):
-        result.problems.append(_("{label} row {row}: {count} fields instead of "
-                                 "{expected}; read anyway.").format(
+        result.problems.append(ngettext("{label} row {row}: {count} field instead of "
+                                        "{expected}; read anyway.",
+                                        "{label} row {row}: {count} fields instead of "
+                                        "{expected}; read anyway.", len(row)).format(
                                    label=result.label, row=line, count=len(row),
                                    expected=len(header)))
     cells = list(zip(names, row, strict=True))

@@ -612,15 +612,26 @@ def _notes(run: _Run, manifest: Manifest, selected: list[str]) -> list[str]:
     counter = manifest.account_counters.get("following_count")
     if follows is not None and counter is not None and follows != counter:
         if follows < counter:
-            notes.append(
-                _("Your profile counts {counter} follows but the server listed {follows}: "
-                  "{missing} are not shown, usually suspended or deleted accounts, "
-                  "accounts on servers your server blocks, or a counter that has not caught "
-                  "up.").format(counter=counter, follows=follows, missing=counter - follows))
+            hidden = counter - follows
+            # TRANSLATORS: the first half of a note; the second half says how many are missing.
+            counted = ngettext("Your profile counts {counter} follow but the server listed "
+                               "{follows}:",
+                               "Your profile counts {counter} follows but the server listed "
+                               "{follows}:", counter).format(counter=counter, follows=follows)
+            # TRANSLATORS: the second half of "Your profile counts … but the server listed …:".
+            why = ngettext("{missing} is not shown, usually a suspended or deleted account, an "
+                           "account on a server your server blocks, or a counter that has not "
+                           "caught up.",
+                           "{missing} are not shown, usually suspended or deleted accounts, "
+                           "accounts on servers your server blocks, or a counter that has not "
+                           "caught up.", hidden).format(missing=hidden)
+            notes.append(f"{counted} {why}")
         else:
-            notes.append(_("The server listed {follows} follows but your profile counts "
-                           "{counter}: the counter is cached and catches up later.").format(
-                             follows=follows, counter=counter))
+            notes.append(ngettext("The server listed {follows} follow but your profile counts "
+                                  "{counter}: the counter is cached and catches up later.",
+                                  "The server listed {follows} follows but your profile counts "
+                                  "{counter}: the counter is cached and catches up later.",
+                                  follows).format(follows=follows, counter=counter))
     if "follows" in run.journal.finished:
         replay = run.journal.replay("follows").items
         moved = sum(1 for i in replay if i.get("moved"))

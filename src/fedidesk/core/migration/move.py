@@ -393,10 +393,16 @@ class MoveAssistant:
                               details=details)
         if details["complete"]:
             if expected is not None:
-                text = _("All {gained} of about {expected} followers have arrived at "
-                         "{new} ({now} now).")
+                # TRANSLATORS: {gained} followers arrived, at least the {expected} the old
+                # account had, so this is all of them.
+                text = ngettext("The expected follower has arrived at {new}: {gained} of "
+                                "about {expected} ({now} now).",
+                                "All {gained} of about {expected} followers have arrived at "
+                                "{new} ({now} now).", gained)
             else:
-                text = _("All {gained} followers have arrived at {new} ({now} now).")
+                text = ngettext("The {gained} follower has arrived at {new} ({now} now).",
+                                "All {gained} followers have arrived at {new} ({now} now).",
+                                gained)
             return StepResult(True, text.format(gained=gained, expected=expected,
                                                 new=self.new.handle, now=now),
                               "", details=details)

@@ -338,11 +338,16 @@ def _preflight(plan: Plan, me: Account, budget_left: int) -> None:
         follows.to_add = follows.to_add[:room]
         limit = Reason.of(OVER_FOLLOW_LIMIT, limit=plan.following_limit)
         follows.unresolvable.extend(PlanItem(i.item, i.target_id, limit) for i in over)
-        # TRANSLATORS: Mastodon's following limit; {over} accounts of the export are skipped.
-        plan.warnings.append(ngettext(
-            "Only {room} more accounts can be followed (limit {limit}); {over} is left out.",
-            "Only {room} more accounts can be followed (limit {limit}); {over} are left out.",
-            len(over)).format(room=room, limit=plan.following_limit, over=len(over)))
+        # TRANSLATORS: Mastodon's following limit ({limit}) leaves room for {room} more
+        # follows; the next message says how many accounts of the export are skipped.
+        fits = ngettext("Only {room} more account can be followed (limit {limit});",
+                        "Only {room} more accounts can be followed (limit {limit});",
+                        room).format(room=room, limit=plan.following_limit)
+        # TRANSLATORS: follows "Only … more accounts can be followed (limit …);": {over}
+        # accounts of the export are skipped.
+        skipped = ngettext("{over} is left out.", "{over} are left out.",
+                           len(over)).format(over=len(over))
+        plan.warnings.append(f"{fits} {skipped}")
     tags = len(plan.category("tags").to_add)
     if plan.follows_via == VIA_API:
         plan.follow_reserve = API_RESERVE

@@ -253,7 +253,7 @@ class ImportPage(MigrationPage):
                 self.schedule_resume(summary.resumes_at)
                 when += " " + _("If this window is still open then, fedidesk continues by "
                                 "itself.")
-            left = ngettext("{n} things are left for later.", "{n} things are left for later.",
+            left = ngettext("{n} thing is left for later.", "{n} things are left for later.",
                             summary.open_rows).format(n=number(summary.open_rows))
             self.result.setText(left + when + " " + _(
                 "<b>Continue import</b> picks them up; you can look at the report already.")

@@ -105,15 +105,15 @@ def follows_explanation(plan: Plan) -> str:
         # them left today. "Settings → Import and export → Import", "Following", "Merge"
         # and "Overwrite" are the Mastodon website's words; use its words in your language.
         return ngettext(
-            "<b>Follows:</b> {n} accounts are more than fedidesk may follow today (Mastodon "
-            "allows {daily} follows a day; {left} are left). So fedidesk writes a ready file, "
-            "<b>following_accounts.csv</b>, for your new server's own import page, which has "
+            "<b>Follows:</b> {n} account is more than fedidesk may follow today (Mastodon "
+            "allows {daily} follows a day; {left} left today). So fedidesk writes a ready "
+            "file, <b>following_accounts.csv</b>, for your new server's own import page, which has "
             "no daily limit. Upload it under <i>Settings → Import and export → Import</i>, "
             "type <b>Following</b>, mode <b>Merge</b> (never Overwrite: that would unfollow "
             "everyone not in the file).",
             "<b>Follows:</b> {n} accounts are more than fedidesk may follow today (Mastodon "
-            "allows {daily} follows a day; {left} are left). So fedidesk writes a ready file, "
-            "<b>following_accounts.csv</b>, for your new server's own import page, which has "
+            "allows {daily} follows a day; {left} left today). So fedidesk writes a ready "
+            "file, <b>following_accounts.csv</b>, for your new server's own import page, which has "
             "no daily limit. Upload it under <i>Settings → Import and export → Import</i>, "
             "type <b>Following</b>, mode <b>Merge</b> (never Overwrite: that would unfollow "
             "everyone not in the file).", n).format(
@@ -174,11 +174,9 @@ class FollowsChoice(QGroupBox):
         n = len(follows.to_add) if follows is not None else 0
         # TRANSLATORS: {n} accounts to follow; {left} of the {daily} follows a day are left.
         self.numbers.setText(ngettext(
-            "<b>{n}</b> account to follow; <b>{left}</b> of {daily} follows a day are left "
-            "today.",
-            "<b>{n}</b> accounts to follow; <b>{left}</b> of {daily} follows a day are left "
-            "today.", n).format(n=number(n), left=number(plan.budget_left),
-                                daily=number(DAILY)))
+            "<b>{n}</b> account to follow; <b>{left}</b> of {daily} follows a day left today.",
+            "<b>{n}</b> accounts to follow; <b>{left}</b> of {daily} follows a day left today.",
+            n).format(n=number(n), left=number(plan.budget_left), daily=number(DAILY)))
         tags = plan.categories.get("tags")
         if tags is not None and tags.to_add:
             # The API figures below count hashtag follows too: say so, or they don't add up.
@@ -325,7 +323,7 @@ class PlanPage(MigrationPage):
         self._fit_summary()
         adds = sum(len(c.to_add) for c in plan.categories.values())
         self.status.setText(ngettext(
-            "<b>{n}</b> things to add to <b>{account}</b>. Nothing is removed or overwritten.",
+            "<b>{n}</b> thing to add to <b>{account}</b>. Nothing is removed or overwritten.",
             "<b>{n}</b> things to add to <b>{account}</b>. Nothing is removed or overwritten.",
             adds).format(n=number(adds), account=html.escape(plan.account)))
         self.follows_label.setText(follows_explanation(plan))
