@@ -30,11 +30,13 @@ class IdleCollector(QObject):
 
     def __init__(self, app: QGuiApplication, *, max_interval_s: float = 900.0,
                  min_interval_s: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 full_pass: Callable[[], int] = gc.collect) -> None:
         super().__init__(app)
         self.max_interval_s = max_interval_s
         self.min_interval_s = min_interval_s
         self.clock = clock
+        self.full_pass = full_pass
         self.collections = 0
         self._last = clock()
         self._saved: tuple[int, int, int] | None = None
@@ -51,7 +53,7 @@ class IdleCollector(QObject):
         self._timer.start()
 
     def uninstall(self) -> None:
-        """Give the interpreter back its own policy."""
+        """Give the interpreter back its own policy (the collector can be installed again)."""
         self._timer.stop()
         if self._saved is not None:
             gc.set_threshold(*self._saved)
@@ -63,11 +65,12 @@ class IdleCollector(QObject):
             self.collect()
 
     def collect(self) -> None:
-        """One full pass now (and restart the interval)."""
+        """One full pass now (and restart the interval while installed)."""
         start = self.clock()
-        freed = gc.collect()
+        freed = self.full_pass()
         self._last = self.clock()
         self.collections += 1
-        self._timer.start()
+        if self._saved is not None:
+            self._timer.start()
         log.debug("full collection: %d objects freed in %.0f ms", freed,
                   (self._last - start) * 1000)
