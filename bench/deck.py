@@ -16,7 +16,6 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
-from tests.ui_timeline.fakeposts import NOW, make_items
+from tests.ui_timeline.fakeposts import NOW, ListFeed, make_items
 
 from fedidesk.ui.identities import IdentityCache
 from fedidesk.ui.postdelegate import PostDelegate
@@ -114,25 +113,6 @@ def bench_paint_scroll(app: QApplication) -> dict[str, float]:
             "scroll_1000_ms": round(scroll * 1000, 1)}
 
 
-class FakeFeed:
-    """Stands in for ``core.feed.TimelineFeed``: the model binds its callbacks and rows."""
-
-    def __init__(self) -> None:
-        self.rows: list[Any] = []  # newest first, like the real feed's
-        self.on_insert_newer: Callable[[list[Any]], None] = lambda items: None
-        self.on_append_older: Callable[[list[Any]], None] = lambda items: None
-
-    def insert_top(self, items: list[Any]) -> None:
-        """A streaming event: the real feed keeps the row, then hands it to the model."""
-        self.rows[:0] = items
-        self.on_insert_newer(items)
-
-    def append(self, items: list[Any]) -> None:
-        """A page of older rows."""
-        self.rows.extend(items)
-        self.on_append_older(items)
-
-
 def bench_stream(app: QApplication, seconds: float, rate: int,
                  coalesce_ms: int | None = None, *, reading: bool = False,
                  ) -> dict[str, float]:
@@ -144,7 +124,7 @@ def bench_stream(app: QApplication, seconds: float, rate: int,
     feeds = []
     for i, (model, view) in enumerate(columns):
         view.show()
-        feed = FakeFeed()
+        feed = ListFeed()
         model.bind_feed(feed)
         feed.append(make_items(i * 100_000, 200, seed=i))
         feeds.append(feed)

@@ -119,6 +119,20 @@ def test_missing_relationships_are_asked_again_once(
     assert not any("no follow options" in note for note in result.manifest.notes)
 
 
+class CancelWhen:
+    """Progress callback and cancel flag: set once ``category`` has ``done`` rows."""
+
+    def __init__(self, category: str, done: int) -> None:
+        self.category, self.done, self.flag = category, done, False
+
+    def is_set(self) -> bool:
+        return self.flag
+
+    def __call__(self, p: ExportProgress) -> None:
+        if p.category == self.category and p.done >= self.done:
+            self.flag = True
+
+
 def test_cancel_inside_batched_follows_then_resume(
         mock: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seed(mock)
@@ -129,17 +143,7 @@ def test_cancel_inside_batched_follows_then_resume(
     monkeypatch.setitem(export_mod.PAGE_SIZES, "follows", 1)
     monkeypatch.setattr(export_mod, "RELATIONSHIP_BATCH", 2)
 
-    class CancelAfterFirstBatch:
-        flag = False
-
-        def is_set(self) -> bool:
-            return self.flag
-
-        def __call__(self, p: ExportProgress) -> None:
-            if p.category == "follows" and p.done >= 2:
-                self.flag = True
-
-    stop = CancelAfterFirstBatch()
+    stop = CancelWhen("follows", 2)
     with pytest.raises(ExportCancelled):
         run_export(mock, dest, categories={"follows"}, progress=stop, cancel=stop)
     lines = (dest / STATE_DIR / "follows.jsonl").read_text(encoding="utf-8").splitlines()
@@ -199,17 +203,7 @@ def test_cancel_between_lists_discards_the_read_ahead(
     reference = tmp_path / "reference"
     run_export(mock, reference, categories={"lists"})
 
-    class CancelAfterFirstList:
-        flag = False
-
-        def is_set(self) -> bool:
-            return self.flag
-
-        def __call__(self, p: ExportProgress) -> None:
-            if p.category == "lists" and p.done >= 1:
-                self.flag = True
-
-    stop = CancelAfterFirstList()
+    stop = CancelWhen("lists", 1)
     dest = tmp_path / "dest"
     with pytest.raises(ExportCancelled):
         run_export(mock, dest, categories={"lists"}, progress=stop, cancel=stop)

@@ -132,3 +132,27 @@ def make_items(start: int, count: int, seed: int = 1) -> list[TimelineItem]:
     """``count`` items with ids ``start … start+count-1``, newest first (like an API page)."""
     rng = random.Random(seed * 1_000_003 + start)
     return [TimelineItem.of(make_status(i, rng)) for i in range(start + count - 1, start - 1, -1)]
+
+
+class ListFeed:
+    """The part of ``TimelineFeed`` a model binds to: its rows (newest first), callbacks and
+    ``load_older`` (counted, fetching nothing)."""
+
+    def __init__(self) -> None:
+        self.rows: list[Any] = []
+        self.older_loads = 0
+        self.on_insert_newer: Any = None
+        self.on_append_older: Any = None
+
+    def load_older(self) -> None:
+        self.older_loads += 1
+
+    def insert_top(self, items: list[Any]) -> None:
+        """A streaming event: the real feed keeps the rows, then hands them to the model."""
+        self.rows[:0] = items
+        self.on_insert_newer(items)
+
+    def append(self, items: list[Any]) -> None:
+        """A page of older rows."""
+        self.rows.extend(items)
+        self.on_append_older(items)

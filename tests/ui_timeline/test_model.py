@@ -12,7 +12,7 @@ from fedidesk.core.feed import Gap
 from fedidesk.ui.identities import IdentityCache
 from fedidesk.ui.timelinemodel import BACKFILL_PAGE, LIVE_WINDOW_ROWS, TimelineModel
 from fedidesk.ui.timelineroles import Role
-from tests.ui_timeline.fakeposts import NOW, make_items, make_status
+from tests.ui_timeline.fakeposts import NOW, ListFeed, make_items, make_status
 
 
 def _item(status: Status) -> TimelineItem:
@@ -132,31 +132,15 @@ def test_row_cap_drops_oldest_on_prepend() -> None:
     assert model.row_of("status:100009") == -1
 
 
-class _ListFeed:
-    """The part of ``TimelineFeed`` a model binds to: its rows and callbacks."""
-
-    def __init__(self) -> None:
-        self.rows: list[Any] = []
-        self.older_loads = 0
-        self.on_insert_newer: Any = None
-        self.on_append_older: Any = None
-
-    def load_older(self) -> None:
-        self.older_loads += 1
-
-    def insert_top(self, items: list[Any]) -> None:
-        self.rows[:0] = items
-        self.on_insert_newer(items)
-
-    def append(self, items: list[Any]) -> None:
-        self.rows.extend(items)
-        self.on_append_older(items)
+def _bound() -> tuple[TimelineModel, ListFeed]:
+    model = TimelineModel(now=lambda: NOW)
+    feed = ListFeed()
+    model.bind_feed(feed)
+    return model, feed
 
 
 def test_live_column_keeps_a_window_and_gives_trimmed_rows_back() -> None:
-    model = TimelineModel(now=lambda: NOW)
-    feed = _ListFeed()
-    model.bind_feed(feed)
+    model, feed = _bound()
     feed.append(make_items(0, 100))
     model.set_live(True)
     feed.insert_top(make_items(100, LIVE_WINDOW_ROWS))  # newer posts stream in at the top
@@ -174,9 +158,7 @@ def test_live_column_keeps_a_window_and_gives_trimmed_rows_back() -> None:
 
 
 def test_window_only_while_live_and_only_with_a_feed() -> None:
-    model = TimelineModel(now=lambda: NOW)
-    feed = _ListFeed()
-    model.bind_feed(feed)
+    model, feed = _bound()
     feed.append(make_items(0, 100))
     feed.insert_top(make_items(100, LIVE_WINDOW_ROWS))  # not live: the user reads below
     assert model.rowCount() == LIVE_WINDOW_ROWS + 100
@@ -188,9 +170,7 @@ def test_window_only_while_live_and_only_with_a_feed() -> None:
 
 
 def test_backfill_to_brings_back_a_trimmed_row() -> None:
-    model = TimelineModel(now=lambda: NOW)
-    feed = _ListFeed()
-    model.bind_feed(feed)
+    model, feed = _bound()
     feed.append(make_items(0, 200))
     model.set_live(True)
     feed.insert_top(make_items(200, LIVE_WINDOW_ROWS))
