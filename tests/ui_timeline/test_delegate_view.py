@@ -173,6 +173,22 @@ def test_streaming_arrivals_are_prepared_before_their_insert(qtbot: Any) -> None
     assert [model.index(r).data(Role.IdRole) for r in range(3)] == model.ids()[:3]
 
 
+def test_a_burst_of_arrivals_draws_only_what_fits_on_screen(qtbot: Any, view: TimelineView,
+                                                             model: TimelineModel) -> None:
+    model.coalesce_ms = 10_000
+    model.append_older(make_items(0, 5))
+    view.viewport().grab()
+    delegate = view.post_delegate
+    layouts, renders = delegate.layout_count, delegate.render_count
+    model.insert_newer(make_items(100, 40))  # a catch-up page arriving at once
+    assert delegate.layout_count == layouts + 40  # every height is needed
+    drawn = delegate.render_count - renders
+    assert 0 < drawn < 20  # the 900 px viewport shows the newest few, not forty
+    model.flush()
+    view.viewport().grab()
+    assert delegate.layout_count == layouts + 40
+
+
 def test_arrivals_below_the_fold_are_laid_out_not_drawn(qtbot: Any, view: TimelineView,
                                                          model: TimelineModel) -> None:
     model.coalesce_ms = 10_000

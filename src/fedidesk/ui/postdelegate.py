@@ -250,8 +250,9 @@ class PostDelegate(QStyledItemDelegate):
             painter.drawPixmap(rect.topLeft(), pixmap)
 
     def prepare(self, option: QStyleOptionViewItem, index: Index, dpr: float, *,
-                render: bool) -> None:
-        """Lay out ``index`` (and with ``render`` draw its pixmap) before it is painted.
+                render: bool) -> int:
+        """Lay out ``index`` (and with ``render`` draw its pixmap) before it is painted;
+        returns the row's height.
 
         ``option`` is the view's item option (its ``rect`` is ignored). Streaming arrivals
         are prepared one by one as they come, so the insert and repaint of a whole batch
@@ -263,6 +264,7 @@ class PostDelegate(QStyledItemDelegate):
             local = QStyleOptionViewItem(option)
             local.rect = QRect(0, 0, width, lay.height)
             self._row_pixmap(local, index, lay, dpr, option.font)
+        return lay.height
 
     def _row_pixmap(self, option: QStyleOptionViewItem, index: Index, lay: PostLayout,
                     dpr: float, font: QFont) -> QPixmap | None:

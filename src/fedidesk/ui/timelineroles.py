@@ -152,4 +152,3 @@ class DetachedIndex:
         """What the model's ``data`` will answer for this row and ``role``."""
         getter = self._getters.get(int(role))
         return getter(self._row) if getter is not None else None
-

@@ -145,10 +145,13 @@ class TimelineView(QListView):
             return
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
-        render = self.verticalScrollBar().value() == 0
+        # Only what will be on screen is drawn: the newest rows, down to the viewport's
+        # height (a burst of arrivals pushes the rest below it before any paint).
+        room = self.viewport().height() if self.verticalScrollBar().value() == 0 else 0
         dpr = self.viewport().devicePixelRatioF()
         for row in rows:
-            self.post_delegate.prepare(option, model.detached(row), dpr, render=render)
+            index = model.detached(row)
+            room -= self.post_delegate.prepare(option, index, dpr, render=room > 0)
 
     def _about_to_remove(self, parent: QModelIndex, first: int, last: int) -> None:
         self._removing = True
