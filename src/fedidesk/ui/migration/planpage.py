@@ -173,17 +173,18 @@ class FollowsChoice(QGroupBox):
         follows = plan.categories.get("follows")
         n = len(follows.to_add) if follows is not None else 0
         # TRANSLATORS: {n} accounts to follow; {left} of the {daily} follows a day are left.
-        self.numbers.setText(ngettext(
+        numbers = ngettext(
             "<b>{n}</b> account to follow; <b>{left}</b> of {daily} follows a day left today.",
             "<b>{n}</b> accounts to follow; <b>{left}</b> of {daily} follows a day left today.",
-            n).format(n=number(n), left=number(plan.budget_left), daily=number(DAILY)))
+            n).format(n=number(n), left=number(plan.budget_left), daily=number(DAILY))
         tags = plan.categories.get("tags")
         if tags is not None and tags.to_add:
             # The API figures below count hashtag follows too: say so, or they don't add up.
-            self.numbers.setText(self.numbers.text() + " " + ngettext(
+            numbers += " " + ngettext(
                 "{t} hashtag to follow counts against the same limit.",
                 "{t} hashtags to follow count against the same limit.",
-                len(tags.to_add)).format(t=number(len(tags.to_add))))
+                len(tags.to_add)).format(t=number(len(tags.to_add)))
+        self.numbers.setText(numbers)
         days = plan.api_days(API_RESERVE)
         texts = {
             VIA_AUTO: _("Through the API when they fit in what is left today; otherwise a "
