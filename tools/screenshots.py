@@ -140,6 +140,18 @@ async def idle(page: StepPage, what: str, seconds: float = 30) -> None:
     await wait_until(lambda: not page.busy(), what, seconds)
 
 
+async def press_next(window: Any) -> None:
+    """Click Next once the window has enabled it, as a person would.
+
+    A page's work ends a moment before the window hears of it (the task's done callback
+    runs on the next loop turn), so the button can still be greyed out right after
+    ``idle``; clicking a disabled button does nothing.
+    """
+    await wait_until(window.next_button.isEnabled,
+                     f"Next on {window.current_page.key} ({window.next_button.toolTip()})", 10)
+    window.next_button.click()
+
+
 def type_into(edit: QLineEdit, text: str) -> None:
     """Type ``text`` into ``edit`` and press Return, as a person would."""
     edit.setFocus()
@@ -184,7 +196,7 @@ async def shoot_wizard(window: MainWindow, server_url: str, out: Path,
     await shoot()
 
     # 2: sign in through the browser.
-    wizard.next_button.click()
+    await press_next(wizard)
     account: Any = wizard.current_page
     account.have_button.click()
     await idle(account, "the browser sign-in")
@@ -193,17 +205,17 @@ async def shoot_wizard(window: MainWindow, server_url: str, out: Path,
     await shoot()
 
     # 3: two-factor authentication, explained for the chosen server.
-    wizard.next_button.click()
+    await press_next(wizard)
     await shoot()
 
     # 4: the rel=me snippet for the signed-in profile.
-    wizard.next_button.click()
+    await press_next(wizard)
     links: Any = wizard.current_page
     await idle(links, "the profile address")
     await shoot()
 
     # 5: follow two of the hashtags shown.
-    wizard.next_button.click()
+    await press_next(wizard)
     follow: Any = wizard.current_page
     await idle(follow, "the hashtag and people suggestions")
     for row in range(min(2, follow.tags.topLevelItemCount())):
@@ -215,7 +227,7 @@ async def shoot_wizard(window: MainWindow, server_url: str, out: Path,
     await shoot()
 
     # 6: people from pasted text, looked up on the server.
-    wizard.next_button.click()
+    await press_next(wizard)
     contacts: Any = wizard.current_page
     QGuiApplication.clipboard().setText(CONTACTS_TEXT)
     contacts.paste.setFocus()
@@ -225,7 +237,7 @@ async def shoot_wizard(window: MainWindow, server_url: str, out: Path,
     await shoot()
 
     # 7: the proposed deck, with the followed hashtags.
-    wizard.next_button.click()
+    await press_next(wizard)
     await idle(wizard.current_page, "the followed hashtags")
     await shoot()
     wizard.close()
@@ -251,8 +263,8 @@ async def shoot_migration(window: MainWindow, server_url: str, export_dir: str, 
     save(assistant, out / "migration-assistant.png", saved)
 
     # 2: everything; 3: download into a temporary folder.
-    assistant.next_button.click()
-    assistant.next_button.click()
+    await press_next(assistant)
+    await press_next(assistant)
     export: Any = assistant.current_page
     type_into(export.folder_edit, export_dir)
     export.start_button.click()
@@ -261,7 +273,7 @@ async def shoot_migration(window: MainWindow, server_url: str, export_dir: str, 
         raise RuntimeError(f"download step: {export.result.text()}")
 
     # 5 ("Move the account" does not apply to copying): the dry run.
-    assistant.next_button.click()
+    await press_next(assistant)
     plan: Any = assistant.current_page
     if plan.key != "plan":
         raise RuntimeError(f"expected the plan step, got {plan.key}")
