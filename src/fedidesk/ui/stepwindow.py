@@ -163,9 +163,17 @@ class StepPage(QWidget):
 
     def _task_done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
+        if task.cancelled():
+            return
+        try:
+            self.changed.emit()  # the window's buttons depend on busy()
+        except RuntimeError:  # the page is already gone
+            pass
 
     def busy(self) -> bool:
-        return any(not t.done() for t in self._tasks)
+        # Set membership, not ``Task.done()``: a task is done one loop turn before its
+        # done callback runs, and until then the window still shows the page as busy.
+        return bool(self._tasks)
 
     def cancel_work(self) -> None:
         for task in list(self._tasks):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,12 +93,3 @@ class MigrationPage(StepPage):
             message.setText(red(_("fedidesk is not signed in to {account}.")
                                 .format(account=self.state.new)))
         return api
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        super()._task_done(task)
-        if task.cancelled():
-            return
-        try:
-            self.changed.emit()  # buttons depend on busy()
-        except RuntimeError:  # the page is already gone
-            pass

@@ -196,7 +196,6 @@ class ExportPage(MigrationPage):
             self.progress_label.setText(_("All downloaded."))
         finally:
             self.changed.emit()
-            asyncio.get_running_loop().call_soon(self._buttons)
 
     def ready(self) -> tuple[bool, str]:
         if self.busy():
