@@ -1,6 +1,6 @@
 """Maintain the translations: ``uv run python tools/i18n.py [extract|compile|check]``.
 
-* ``extract`` collects every ``_()``, ``ngettext()`` and ``N_()`` string from
+* ``extract`` collects every ``_()``, ``ngettext()``, ``N_()`` and ``Nn_()`` string from
   ``src/fedidesk`` into ``locale/fedidesk.pot`` and merges it into each language's ``.po``.
 * ``compile`` writes the ``.mo`` files the app loads.
 * ``check`` fails when a language misses a translation, a translation drops a ``{placeholder}``,
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "fedidesk"
 LOCALE = PACKAGE / "locale"
 LANGUAGES = ("de", "fr", "es", "ja")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Nn_": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}|%\(?[a-z_]*\)?[sd]")
 
 

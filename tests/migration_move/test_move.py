@@ -11,6 +11,7 @@ import httpx
 import pytest
 from mastodon_mock.testing.server import MockServer
 
+from fedidesk.core import i18n
 from fedidesk.core.clock import FakeClock
 from fedidesk.core.errors import InsecureUrlError, InvalidAddressError
 from fedidesk.core.http import make_client
@@ -26,6 +27,7 @@ from fedidesk.core.migration.move import (
     START_MOVE,
     Endpoint,
     MoveAssistant,
+    saved_message,
 )
 from fedidesk.core.storage import Database
 from tests.migration_move.fakefedi import FakeFedi
@@ -222,6 +224,21 @@ def test_start_move_needs_the_alias_first(db: Database, old: FakeFedi, new: Fake
     result = go(db, old, new, lambda a: a.run(START_MOVE))
     assert not result.ok and "alias has not been confirmed" in result.message
     assert make(db, old, new).state.followers_before is None
+
+
+def test_saved_results_read_in_the_language_in_use_later(
+        db: Database, old: FakeFedi, new: FakeFedi) -> None:
+    go(db, old, new, lambda a: a.run(START_MOVE))
+    saved = make(db, old, new).state.results[START_MOVE]
+    assert saved_message(saved).startswith("The alias has not been confirmed yet")
+    i18n.install("de")
+    try:
+        assert saved_message(saved).startswith("Der Alias wurde noch nicht bestätigt")
+        # Saved by an earlier version: only the worded message, shown as it was.
+        assert saved_message({"ok": False, "message": "Old words"}) == "Old words"
+        assert saved_message({"ok": False, "message": "Old", "text": {"bad": 1}}) == "Old"
+    finally:
+        i18n.install("en")
 
 
 def test_copy_only_skips_the_move(db: Database, old: FakeFedi, new: FakeFedi) -> None:

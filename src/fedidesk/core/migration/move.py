@@ -32,9 +32,10 @@ from fedidesk.core.clock import Clock, SystemClock
 from fedidesk.core.entities import Account
 from fedidesk.core.errors import FedideskError, InvalidAddressError
 from fedidesk.core.http import make_client
-from fedidesk.core.i18n import N_, _, ngettext
+from fedidesk.core.i18n import N_, Nn_, _
+from fedidesk.core.lazytext import Text
 from fedidesk.core.migration.actor import Actor, find_actor
-from fedidesk.core.migration.reasons import category_label
+from fedidesk.core.migration.reasons import CATEGORY_LABELS
 from fedidesk.core.migration.source import read_source
 from fedidesk.core.storage import Database
 
@@ -59,16 +60,34 @@ MOVE_WARNING = N_(
 
 @dataclass(frozen=True)
 class StepResult:
-    """What one step found: ``ok``, a precise ``message``, what to do next (and a page)."""
+    """What one step found: ``ok``, a precise ``text``, what to do next (and a page).
+
+    ``text`` stays untranslated (``Text``) because it is saved with the move's progress and
+    shown again later, in whatever language is in use then; ``message`` is it worded now.
+    """
 
     ok: bool
-    message: str
+    text: Text
     next_action: str
     url: str = ""
     details: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def message(self) -> str:
+        return self.text.render()
+
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"ok": self.ok, "message": self.message, "next_action": self.next_action,
+                "url": self.url, "details": self.details}
+
+
+def saved_message(saved: dict[str, Any]) -> str:
+    """The message of a result kept in ``MoveState.results``, in the language in use now.
+
+    Results saved before messages were kept untranslated hold only the worded ``message``.
+    """
+    text = Text.from_json(saved.get("text"))
+    return text.render() if text is not None else str(saved.get("message", ""))
 
 
 @dataclass
@@ -231,14 +250,14 @@ class MoveAssistant:
         try:
             result = await handler()
         except FedideskError as exc:
-            result = StepResult(False, exc.user_message, _("Check your connection and try "
-                                                           "this step again."))
+            result = StepResult(False, Text.verbatim(exc.user_message),
+                                _("Check your connection and try this step again."))
         self._record(step, result)
         return result
 
     def _record(self, step: str, result: StepResult) -> None:
         self.state.results[step] = {"ok": result.ok, "message": result.message,
-                                    "at": self.clock.time()}
+                                    "text": result.text.to_json(), "at": self.clock.time()}
         if result.ok and step not in self.state.done:
             self.state.done.append(step)
         self.store.save(self.state)
@@ -246,13 +265,13 @@ class MoveAssistant:
     def _finished(self) -> StepResult:
         if self.state.mode == COPY_ONLY:
             return StepResult(
-                True, _("Copy only: {old} stays as it is. Nothing is moved and your "
-                        "followers stay with the old account.").format(old=self.old.handle),
+                True, Text.of(N_("Copy only: {old} stays as it is. Nothing is moved and your "
+                                 "followers stay with the old account."), old=self.old.handle),
                 _("Export {old}, then import the folder into {new} "
                   "(fedidesk migrate export, then fedidesk migrate import).").format(
                     old=self.old.handle, new=self.new.handle))
-        return StepResult(True, _("Every step of the move to {new} is done.").format(
-            new=self.new.handle), "")
+        return StepResult(True, Text.of(N_("Every step of the move to {new} is done."),
+                                        new=self.new.handle), "")
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -281,11 +300,11 @@ class MoveAssistant:
     async def create_alias(self) -> StepResult:
         url = f"{self.new.base_url}/settings/aliases"
         return StepResult(
-            True, _("Sign in to {new} in your browser. Under Account → Moving from a "
-                    "different account → Create an account alias, enter your old handle "
-                    "{old} and save. This only says both accounts are yours; it changes "
-                    "nothing else and can be removed again.").format(
-                        new=self.new.handle, old=self.old.handle),
+            True, Text.of(N_("Sign in to {new} in your browser. Under Account → Moving from "
+                             "a different account → Create an account alias, enter your old "
+                             "handle {old} and save. This only says both accounts are yours; "
+                             "it changes nothing else and can be removed again."),
+                          new=self.new.handle, old=self.old.handle),
             _("Open the page, add the alias, then let fedidesk check it."), url)
 
     async def check_alias(self) -> StepResult:
@@ -296,16 +315,16 @@ class MoveAssistant:
                    "also_known_as": list(new_actor.also_known_as)}
         if new_actor.knows_as(old_actor.id):
             return StepResult(
-                True, _("The alias is in place: {new} lists {actor} as "
-                        "another name.").format(new=self.new.handle, actor=old_actor.id),
+                True, Text.of(N_("The alias is in place: {new} lists {actor} as another "
+                                 "name."), new=self.new.handle, actor=old_actor.id),
                 _("Continue with the move on the old server."), details=details)
         # TRANSLATORS: fills {listed} in "No alias yet: … lists {listed} as other names".
-        listed = ", ".join(new_actor.also_known_as) or _("nothing")
+        listed: str | Text = ", ".join(new_actor.also_known_as) or Text.of(N_("nothing"))
         return StepResult(
-            False, _("No alias yet: {new} ({new_actor}) lists {listed} as other "
-                     "names, not {old_actor}. Servers can take a few minutes to publish a new "
-                     "alias.").format(new=self.new.handle, new_actor=new_actor.id,
-                                      listed=listed, old_actor=old_actor.id),
+            False, Text.of(N_("No alias yet: {new} ({new_actor}) lists {listed} as other "
+                              "names, not {old_actor}. Servers can take a few minutes to "
+                              "publish a new alias."), new=self.new.handle,
+                           new_actor=new_actor.id, listed=listed, old_actor=old_actor.id),
             _("Add {old} as an alias on the new account, wait a minute, then check "
               "again.").format(old=self.old.handle),
             f"{self.new.base_url}/settings/aliases", details)
@@ -313,9 +332,9 @@ class MoveAssistant:
     async def start_move(self) -> StepResult:
         url = f"{self.old.base_url}/settings/migration"
         if CHECK_ALIAS not in self.state.done:
-            return StepResult(False, _("The alias has not been confirmed yet; the old server "
-                                       "refuses the move until the new account lists the old "
-                                       "one."),
+            return StepResult(False, Text.of(N_("The alias has not been confirmed yet; the old "
+                                                "server refuses the move until the new account "
+                                                "lists the old one.")),
                               _("Run the alias check first."))
         if self.state.followers_before is None:
             new = await self._lookup(self.new, self.new)
@@ -327,9 +346,9 @@ class MoveAssistant:
             except FedideskError:
                 pass
         return StepResult(
-            True, _("{warning} On the page, enter the new handle {new} and your "
-                    "current password, then confirm.").format(warning=_(MOVE_WARNING),
-                                                              new=self.new.handle),
+            True, Text.of(N_("{warning} On the page, enter the new handle {new} and your "
+                             "current password, then confirm."),
+                          warning=Text.of(MOVE_WARNING), new=self.new.handle),
             _("Open the page on the old server and start the move, then let fedidesk confirm "
               "it."),
             url, {"followers_before": self.state.followers_before,
@@ -345,25 +364,26 @@ class MoveAssistant:
             except FedideskError as exc:
                 problems.append(f"{via.base_url}: {exc.user_message}")
         if account is None:
-            return StepResult(False, _("Could not look up {old}: {problems}").format(
-                old=self.old.handle, problems="; ".join(problems)),
+            return StepResult(False, Text.of(N_("Could not look up {old}: {problems}"),
+                                             old=self.old.handle, problems="; ".join(problems)),
                 _("Try again in a few minutes."))
         moved = account.moved
         if moved is None:
             return StepResult(
-                False, _("{old} has not moved yet (its profile shows no new "
-                         "address).").format(old=self.old.handle),
+                False, Text.of(N_("{old} has not moved yet (its profile shows no new "
+                                  "address)."), old=self.old.handle),
                 _("Start the move on the old server; then check again in a few minutes."),
                 f"{self.old.base_url}/settings/migration")
         uris = {u.rstrip("/") for u in (self.state.new_actor,) if u}
         target = moved.acct or moved.url
         if _same_account(moved, self.new.handle, split_handle(via.handle)[1], uris):
-            return StepResult(True, _("{old} now points to {new}.").format(
-                old=self.old.handle, new=self.new.handle),
+            return StepResult(True, Text.of(N_("{old} now points to {new}."),
+                                            old=self.old.handle, new=self.new.handle),
                 _("Followers are now being moved; fedidesk can watch them arrive."),
                               details={"moved_to": target})
-        return StepResult(False, _("{old} has moved, but to {target}, not to {new}.").format(
-            old=self.old.handle, target=target, new=self.new.handle),
+        return StepResult(False, Text.of(N_("{old} has moved, but to {target}, not to {new}."),
+                                         old=self.old.handle, target=target,
+                                         new=self.new.handle),
             _("Check the handle you entered; a new move is possible only after the 30-day "
               "cooldown."),
                           details={"moved_to": target})
@@ -375,19 +395,20 @@ class MoveAssistant:
         details: dict[str, Any] = {"followers_now": now, "followers_before": before,
                                    "expected": expected}
         if before is None:
-            return StepResult(False, ngettext(
+            return StepResult(False, Text.counted(Nn_(
                 "{new} has {n} follower; no count from "
                 "before the move was recorded, so arrivals cannot be told apart.",
                 "{new} has {n} followers; no count from "
-                "before the move was recorded, so arrivals cannot be told apart.",
-                now).format(new=self.new.handle, n=now),
+                "before the move was recorded, so arrivals cannot be told apart."),
+                now, new=self.new.handle, n=now),
                 _("Compare with the old account's follower count by hand."),
                               details=details)
         gained = now - before
         details.update(gained=gained, complete=expected is not None and gained >= expected)
         if gained <= 0:
-            return StepResult(False, _("No followers have arrived yet ({now} now, {before} "
-                                       "before the move).").format(now=now, before=before),
+            return StepResult(False, Text.of(N_("No followers have arrived yet ({now} now, "
+                                                "{before} before the move)."),
+                                             now=now, before=before),
                               _("Check again later: each follower's server "
                                 "moves them on its own, within minutes to hours."),
                               details=details)
@@ -395,35 +416,39 @@ class MoveAssistant:
             if expected is not None:
                 # TRANSLATORS: {gained} followers arrived, at least the {expected} the old
                 # account had, so this is all of them.
-                text = ngettext("The expected follower has arrived at {new}: {gained} of "
-                                "about {expected} ({now} now).",
-                                "All {gained} of about {expected} followers have arrived at "
-                                "{new} ({now} now).", gained)
-            else:
-                text = ngettext("The {gained} follower has arrived at {new} ({now} now).",
-                                "All {gained} followers have arrived at {new} ({now} now).",
-                                gained)
-            return StepResult(True, text.format(gained=gained, expected=expected,
-                                                new=self.new.handle, now=now),
+                forms = Nn_("The expected follower has arrived at {new}: {gained} of "
+                            "about {expected} ({now} now).",
+                            "All {gained} of about {expected} followers have arrived at "
+                            "{new} ({now} now).")
+                return StepResult(True, Text.counted(forms, gained, gained=gained,
+                                                     expected=expected, new=self.new.handle,
+                                                     now=now), "", details=details)
+            forms = Nn_("The {gained} follower has arrived at {new} ({now} now).",
+                        "All {gained} followers have arrived at {new} ({now} now).")
+            return StepResult(True, Text.counted(forms, gained, gained=gained,
+                                                 new=self.new.handle, now=now),
                               "", details=details)
         if expected is not None:
-            text = ngettext("{gained} of about {expected} followers has arrived so far "
-                            "({now} now, {before} before the move).",
-                            "{gained} of about {expected} followers have arrived so far "
-                            "({now} now, {before} before the move).", gained)
+            text = Text.counted(Nn_("{gained} of about {expected} followers has arrived so far "
+                                    "({now} now, {before} before the move).",
+                                    "{gained} of about {expected} followers have arrived so "
+                                    "far ({now} now, {before} before the move)."),
+                                gained, gained=gained, expected=expected, now=now,
+                                before=before)
         else:
-            text = ngettext("{gained} follower has arrived so far "
-                            "({now} now, {before} before the move).",
-                            "{gained} followers have arrived so far "
-                            "({now} now, {before} before the move).", gained)
-        return StepResult(True, text.format(gained=gained, expected=expected, now=now,
-                                            before=before),
+            text = Text.counted(Nn_("{gained} follower has arrived so far "
+                                    "({now} now, {before} before the move).",
+                                    "{gained} followers have arrived so far "
+                                    "({now} now, {before} before the move)."),
+                                gained, gained=gained, now=now, before=before)
+        return StepResult(True, text,
                           _("More may follow; check again later."), details=details)
 
     async def check_files(self) -> StepResult:
         folder = self.state.export_dir
         if not folder:
-            return StepResult(False, _("No folder with the files downloaded earlier was given."),
+            return StepResult(False, Text.of(N_("No folder with the files downloaded earlier was "
+                                                "given.")),
                               _("Choose the folder with your export files (for example "
                                 "following_accounts.csv, lists.csv, bookmarks.csv)."))
         source = read_source(folder)
@@ -434,17 +459,19 @@ class MoveAssistant:
         found = {k: v for k, v in counts.items() if v}
         details = {"counts": counts, "problems": source.problems[:20]}
         if not found:
-            return StepResult(False, _("{folder} has no export files fedidesk can read "
-                                       "(following_accounts.csv, muted_accounts.csv, "
-                                       "blocked_accounts.csv, blocked_domains.csv, lists.csv, "
-                                       "bookmarks.csv).").format(folder=folder),
+            return StepResult(False, Text.of(N_("{folder} has no export files fedidesk can read "
+                                                "(following_accounts.csv, muted_accounts.csv, "
+                                                "blocked_accounts.csv, blocked_domains.csv, "
+                                                "lists.csv, bookmarks.csv)."), folder=folder),
                               _("Choose the folder you downloaded from the old server."),
                               details=details)
-        listed = ", ".join(f"{category_label(k)} ({n})" for k, n in found.items())
-        return StepResult(True, _("The old server is gone, so nothing can be moved; the files "
-                                  "you downloaded earlier hold {listed}. Followers cannot be "
-                                  "brought over: let them know your new handle.").format(
-                                      listed=listed),
+        # TRANSLATORS: one kind of file content and how many, e.g. "Follows (12)".
+        found_list = [Text.of(N_("{category} ({n})"), category=Text.of(CATEGORY_LABELS[k]), n=n)
+                      for k, n in found.items()]
+        return StepResult(True, Text.of(N_("The old server is gone, so nothing can be moved; "
+                                           "the files you downloaded earlier hold {listed}. "
+                                           "Followers cannot be brought over: let them know "
+                                           "your new handle."), listed=found_list),
                           _("Import them: {command}").format(
                               command=f"fedidesk migrate import --account {self.new.handle} "
                                       f"--from {folder}"), details=details)

@@ -22,6 +22,7 @@ from fedidesk.core.migration.move import (
     MoveAssistant,
     MoveStore,
     StepResult,
+    saved_message,
 )
 from fedidesk.ui.migration.base import MigrationPage, error_text, label, red
 
@@ -115,7 +116,7 @@ class MovePage(MigrationPage):
             text = f"<span style='color:{color}'>{mark} {number}. {_(STEP_TEXT[step])}</span>"
             last = self.results.get(step)
             if last and step not in self.done:
-                text += f"<br><small style='color:#c00'>{html.escape(str(last['message']))}" \
+                text += f"<br><small style='color:#c00'>{html.escape(saved_message(last))}" \
                         "</small>"
             self.rows[step].setText(text)
         show_warning = current == START_MOVE
