@@ -18,10 +18,12 @@ from mastodon_mock.testing.server import MockServer
 
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.entities import Account, from_dict
+from fedidesk.core.errors import ApiError
 from fedidesk.core.migration import export as export_mod
 from fedidesk.core.migration.bundle import read_manifest
 from fedidesk.core.migration.export import ExportCancelled, ExportProgress
 from fedidesk.core.migration.journal import STATE_DIR, ExportJournal
+from tests.helpers.mockserver import add_fault
 from tests.migration_export.test_export import host, run_export, seed
 
 pytestmark = pytest.mark.integration
@@ -95,6 +97,45 @@ def test_a_page_larger_than_the_batch_is_split(
     muted = (tmp_path / "muted_accounts.csv").read_text().splitlines()
     assert sorted(muted[1:]) == [f"bob@{domain},true", f"carol@{domain},false"]
     assert result.manifest.counts == {"muted_accounts.csv": 2}
+
+
+def test_a_server_refusing_long_addresses_gets_fewer_ids(
+        mock: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """414 for a long lookup: half as many ids a request from then on, same files."""
+    seed(mock)
+    reference = tmp_path / "reference"
+    run_export(mock, reference, categories={"follows", "mutes"})
+
+    monkeypatch.setattr(export_mod, "RELATIONSHIP_BATCH", 4)
+    monkeypatch.setattr(export_mod, "MIN_RELATIONSHIP_BATCH", 1)
+    add_fault(mock.base_url, {"match": {"path": RELATIONSHIPS}, "count": 1,
+                              "effect": {"type": "status", "status": 414,
+                                         "body": {"error": "URI Too Long"}}})
+    requests = _Requests(monkeypatch)
+    result = run_export(mock, tmp_path / "halved", categories={"follows", "mutes"})
+
+    # follows: 4 ids refused, then 2 + 2; mutes (2 ids) keep the smaller batch.
+    assert [len(ids) for ids in requests.ids] == [4, 2, 2, 2]
+    assert _follow_lines(tmp_path / "halved") == _follow_lines(reference)
+    for name in ("muted_accounts.csv", "following_accounts.csv"):
+        assert (tmp_path / "halved" / name).read_bytes() == (reference / name).read_bytes()
+    assert result.complete
+
+
+def test_a_refusal_that_halving_cannot_fix_is_reported(
+        mock: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Always 414: down to ``MIN_RELATIONSHIP_BATCH``, then the server's error, no loop."""
+    seed(mock)
+    monkeypatch.setattr(export_mod, "RELATIONSHIP_BATCH", 4)
+    monkeypatch.setattr(export_mod, "MIN_RELATIONSHIP_BATCH", 2)
+    add_fault(mock.base_url, {"match": {"path": RELATIONSHIPS},
+                              "effect": {"type": "status", "status": 414,
+                                         "body": {"error": "URI Too Long"}}})
+    requests = _Requests(monkeypatch)
+    with pytest.raises(ApiError, match="HTTP 414") as caught:
+        run_export(mock, tmp_path, categories={"follows"})
+    assert caught.value.status == 414
+    assert [len(ids) for ids in requests.ids] == [4, 2]
 
 
 def test_missing_relationships_are_asked_again_once(

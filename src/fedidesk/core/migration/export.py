@@ -6,8 +6,8 @@
 
 * Lists are paged by the ``Link`` header with each endpoint's maximum page size; list
   members come in one request (``limit=0``); follow and mute options come from
-  ``/api/v1/accounts/relationships``, ``RELATIONSHIP_BATCH`` ids a request (one page of a
-  real server; a server with smaller pages gets two or more pages' ids at once).
+  ``/api/v1/accounts/relationships``, ``RELATIONSHIP_BATCH`` ids a request (two pages of a
+  real server, fewer for a server that refuses such a long address).
 * Every request is ``Priority.BACKGROUND``: the governor keeps a reserve of the token's
   budget for the person using the app, and 429s wait for the reset (``core.http``).
 * At most two requests are in flight: the next page (or list) is fetched while the current
@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 from fedidesk.core.api import MastodonApi, Page
 from fedidesk.core.entities import Account, from_dict
-from fedidesk.core.errors import FedideskError, NotFoundError, NotSupportedError
+from fedidesk.core.errors import ApiError, FedideskError, NotFoundError, NotSupportedError
 from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration import formats as fmt
 from fedidesk.core.migration.bundle import (
@@ -68,10 +68,18 @@ PAGE_SIZES: dict[str, int] = {
     "follows": 80, "mutes": 80, "blocks": 80, "domain_blocks": 200, "lists": 80,
     "bookmarks": 40, "followed_tags": 200, "endorsements": 80,
 }
-#: Account ids per ``/api/v1/accounts/relationships`` request. Mastodon sets no cap, but the
-#: ids travel in the query string (``id[]=…`` × 80 is about 2.3 KB with 18-digit ids, well
-#: inside the 8 KB request line of common proxies); 80 is one page of follows or mutes.
-RELATIONSHIP_BATCH = 80
+#: Account ids per ``/api/v1/accounts/relationships`` request: two pages of follows or mutes,
+#: so the lookups add half a request per page to the export (and to the 300-per-5-minutes
+#: budget). Mastodon sets no cap, but the ids travel in the query string: ``id[]=…`` × 160 is
+#: about 4.5 KB with 18-digit ids, inside the 8 KB request line of common proxies (nginx,
+#: Cowboy) and Puma's 10 KB query string.
+RELATIONSHIP_BATCH = 160
+#: A server that refuses that long an address (``TOO_LONG``) is asked with half as many ids
+#: at a time, down to this many, for the rest of the export.
+MIN_RELATIONSHIP_BATCH = 20
+#: Statuses of a refused long address: 414 URI Too Long, 431 header fields too large, and the
+#: plain 400 some servers and proxies answer instead.
+TOO_LONG = frozenset({400, 414, 431})
 
 
 class ExportError(FedideskError):
@@ -134,6 +142,8 @@ class _Run:
     started: float = field(default_factory=time.monotonic)
     start_done: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Ids per relationships request once a server refused ``RELATIONSHIP_BATCH``.
+    relationship_batch: int | None = None
 
     def acct(self, account: Account | Mapping[str, Any]) -> str:
         """``user@domain`` for local accounts too (Mastodon's ``local_username_and_domain``).
@@ -380,15 +390,24 @@ def _raw(item: Any) -> dict[str, Any]:
 
 
 async def _relationships(run: _Run, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Relationships for ``ids`` (``RELATIONSHIP_BATCH`` a request); missing ids asked once more."""
+    """Relationships for ``ids`` (``RELATIONSHIP_BATCH`` a request, fewer after a server
+    refused that many); missing ids are asked once more."""
     found: dict[str, dict[str, Any]] = {}
     for _attempt in range(2):
         missing = [i for i in dict.fromkeys(ids) if i and i not in found]
-        for start in range(0, len(missing), RELATIONSHIP_BATCH):
-            data = await run.api.get_json(
-                "/api/v1/accounts/relationships",
-                {"id": missing[start:start + RELATIONSHIP_BATCH], "with_suspended": True},
-                priority=BACKGROUND)
+        start = 0
+        while start < len(missing):
+            chunk = missing[start:start + (run.relationship_batch or RELATIONSHIP_BATCH)]
+            try:
+                data = await run.api.get_json("/api/v1/accounts/relationships",
+                                              {"id": chunk, "with_suspended": True},
+                                              priority=BACKGROUND)
+            except ApiError as exc:
+                if exc.status not in TOO_LONG or len(chunk) <= MIN_RELATIONSHIP_BATCH:
+                    raise
+                run.relationship_batch = max(MIN_RELATIONSHIP_BATCH, len(chunk) // 2)
+                continue
+            start += len(chunk)
             for rel in data if isinstance(data, list) else []:
                 if isinstance(rel, dict) and rel.get("id") is not None:
                     found[str(rel["id"])] = rel
