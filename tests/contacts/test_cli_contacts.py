@@ -87,7 +87,8 @@ def test_scan_resolve_with_account(mock: MockServer, tmp_path: Path,
     assert run(["login", mock.base_url, "--token-stdin"]) == 0
     handle = capsys.readouterr().out.split("Signed in as ")[1].strip().rstrip(".")
     text = tmp_path / "people.txt"
-    text.write_text("@dave@remote.example\n@ghost@remote.example\n", encoding="utf-8")
+    text.write_text(f"@dave@remote.example\n@ghost@remote.example\nI am now @{handle}\n",
+                    encoding="utf-8")
     out_csv = tmp_path / "f.csv"
     assert run(["contacts", "scan", str(text), "--resolve", "--account", handle, "--json",
                 "--save-csv", str(out_csv)]) == 0
@@ -95,8 +96,13 @@ def test_scan_resolve_with_account(mock: MockServer, tmp_path: Path,
     assert data["dave@remote.example"]["status"] == "found"
     assert data["dave@remote.example"]["account_id"]
     assert data["ghost@remote.example"]["status"] == "not_found"
+    assert data[handle]["status"] == "yourself"
     assert out_csv.read_text(encoding="utf-8").splitlines()[1:] == [
         "dave@remote.example,true,false,"]
+    assert run(["contacts", "scan", str(text), "--resolve", "--account", handle]) == 0
+    table = capsys.readouterr().out
+    assert "not found" in table and "not_found" not in table
+    assert next(line for line in table.splitlines() if line.startswith(handle)).endswith("you")
 
 
 def test_scan_resolve_unknown_account(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

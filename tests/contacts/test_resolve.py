@@ -22,6 +22,7 @@ from fedidesk.core.contacts.resolve import (
     WebFinger,
     resolve_candidates,
     resolve_on_server,
+    status_text,
 )
 from fedidesk.core.http import make_client
 from tests.helpers.mockserver import token_for
@@ -184,6 +185,43 @@ def test_resolve_through_mock_server(mock: MockServer) -> None:
     assert results[1].confidence >= 0.9
     assert results[2].confidence < 0.2
     assert results[2].account is None
+
+
+def test_your_own_address_is_shown_but_not_offered(mock: MockServer) -> None:
+    """People announced their own new address; following yourself is not a contact."""
+    async def main() -> list[Any]:
+        async with MastodonApi(mock.base_url, token_for(mock, "alice")) as api:
+            return await resolve_candidates(
+                [cand("bob@127.0.0.1"), cand("Alice@127.0.0.1"), cand("alice@127.0.0.1")],
+                api=api, own_handle="@alice@127.0.0.1")
+
+    bob, shouting, alice = run(main())
+    assert bob.status == "found" and bob.resolved
+    for me in (shouting, alice):
+        assert (me.status, me.resolved) == ("yourself", False)
+        assert me.reason == "this is the account you are signed in with"
+        assert status_text(me.status) == "you"
+
+
+def test_an_old_account_that_moved_to_you_is_you() -> None:
+    me = _account("me@new.social", "77")
+    old = _account("me@old.social", "11", moved=me)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v2/search":
+            return httpx.Response(200, json={"accounts": [old], "statuses": [],
+                                             "hashtags": []})
+        return httpx.Response(404, json={"error": "Record not found"})
+
+    async def main() -> Any:
+        client = make_client(transport=httpx.MockTransport(handler))
+        async with MastodonApi("https://new.social", "tok", client=client) as api:
+            (result,) = await resolve_candidates([cand("me@old.social")], api=api,
+                                                 own_handle="me@new.social")
+        await client.aclose()
+        return result
+
+    assert run(main()).status == "yourself"
 
 
 def test_webfinger_then_server(mock: MockServer) -> None:

@@ -271,6 +271,26 @@ def test_contacts_from_pasted_text(make_wizard: Factory, aloop: LoopRunner, mock
 
 
 @pytest.mark.integration
+def test_contacts_leave_out_your_own_address(make_wizard: Factory, aloop: LoopRunner,
+                                             mock: MockServer, ctx: AppContext) -> None:
+    wizard, _ = make_wizard()
+    handle = _signed_in(wizard, ctx, aloop, mock)
+    page = _page(wizard, "contacts")
+    assert isinstance(page, ContactsPage)
+    bob = f"bob@{handle.rsplit('@', 1)[1]}"
+    page.paste.setPlainText(f"Moved! I am now @{handle}\nMy friend @{bob}")
+    page.find_button.click()
+    aloop.until(lambda: page.table.rowCount() == 2 and not page.busy())
+    rows = {page.table.item(r, 1).text(): r for r in range(2)}
+    me, friend = rows[handle], rows[bob]
+    assert page.table.item(me, 0).checkState() == Qt.CheckState.Unchecked
+    assert page.table.item(me, 3).text().endswith("this is the account you are signed in with")
+    assert page.table.item(friend, 0).checkState() == Qt.CheckState.Checked
+    assert [r.handle for r in page.selected()] == [bob]
+    assert page.status.text() == "2 candidates, 1 confirmed."
+
+
+@pytest.mark.integration
 def test_finish_produces_the_expected_columns(make_wizard: Factory, aloop: LoopRunner,
                                               mock: MockServer, ctx: AppContext) -> None:
     wizard, made = make_wizard()

@@ -22,7 +22,12 @@ from typing import Any, BinaryIO
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.contacts.export import write_following_csv
 from fedidesk.core.contacts.extract import Candidate, extract_candidates
-from fedidesk.core.contacts.resolve import Resolution, WebFinger, resolve_candidates
+from fedidesk.core.contacts.resolve import (
+    Resolution,
+    WebFinger,
+    resolve_candidates,
+    status_text,
+)
 from fedidesk.core.contacts.sources import ScanInput, load_input
 from fedidesk.core.context import AppContext
 from fedidesk.core.i18n import _, ngettext
@@ -123,9 +128,11 @@ async def _resolve(args: argparse.Namespace, candidates: list[Candidate]) -> lis
             raise
         ctx = None
     try:
-        api, domain = _account_api(args, ctx)
-        if api is not None:
-            return await resolve_candidates(candidates, api=api, local_domain=domain)
+        api, handle = _account_api(args, ctx)
+        if api is not None and handle is not None:
+            return await resolve_candidates(candidates, api=api,
+                                            local_domain=handle.rsplit("@", 1)[-1],
+                                            own_handle=handle)
         _warn(_("No signed-in account: checking handles by WebFinger only."))
         async with WebFinger() as webfinger:
             return await resolve_candidates(candidates, webfinger=webfinger)
@@ -141,7 +148,7 @@ def _account_api(args: argparse.Namespace, ctx: AppContext | None
     entry = ctx.accounts.get(args.account) if args.account else ctx.accounts.default
     if entry is None:
         return None, None
-    return ctx.accounts.api(entry.handle), entry.handle.rsplit("@", 1)[-1]
+    return ctx.accounts.api(entry.handle), entry.handle
 
 
 def _resolved_text(resolution: Resolution | None) -> str:
@@ -152,7 +159,7 @@ def _resolved_text(resolution: Resolution | None) -> str:
     if resolution.status == "found":
         return (_("yes ({id})").format(id=resolution.account_id) if resolution.account_id
                 else _("yes"))
-    return resolution.status.replace("_", " ")
+    return status_text(resolution.status)
 
 
 def _rows(candidates: list[Candidate], resolutions: list[Resolution] | None) -> list[list[str]]:

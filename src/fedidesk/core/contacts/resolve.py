@@ -9,7 +9,9 @@
   WebFinger for accounts it does not know yet), falling back to ``/api/v1/accounts/lookup``
   (which never does WebFinger); accounts on the user's own domain are looked up by name.
   A ``moved`` account is replaced by the account it moved to.
-* ``resolve_candidates`` runs either or both for many candidates, concurrently.
+* ``resolve_candidates`` runs either or both for many candidates, concurrently. Given the
+  signed-in account's handle, a candidate that turns out to be that account (people often
+  posted their own new address) is ``yourself``: shown, but not offered for following.
 
 ``follow_selected`` (``follow``) and ``write_following_csv`` (``export``) are re-exported
 here: resolving is what comes before either.
@@ -38,7 +40,7 @@ from fedidesk.core.errors import (
     ServerUnavailableError,
 )
 from fedidesk.core.http import make_client, require_secure_url
-from fedidesk.core.i18n import _
+from fedidesk.core.i18n import N_, _
 
 __all__ = [
     "FollowBudget",
@@ -248,7 +250,7 @@ class Resolution:
     """A candidate after verification."""
 
     candidate: Candidate
-    status: str  # found, moved, not_found, invalid, unreachable, deferred, unchecked
+    status: str  # a key of STATUS_TEXTS
     handle: str  # the account to follow: the canonical handle, or the moved-to account
     confidence: float
     reason: str
@@ -262,6 +264,25 @@ class Resolution:
     @property
     def account_id(self) -> str:
         return self.account.id if self.account is not None else ""
+
+
+#: People's words for each ``Resolution.status``.
+STATUS_TEXTS: dict[str, str] = {
+    "found": N_("found"), "moved": N_("moved"),
+    "not_found": N_("not found"), "invalid": N_("not a valid address"),
+    # TRANSLATORS: the account's server did not answer when fedidesk checked the address.
+    "unreachable": N_("server not answering"),
+    # TRANSLATORS: not checked in this run because the server failed several times before.
+    "deferred": N_("deferred"), "unchecked": N_("not verified"),
+    # TRANSLATORS: the address found is the signed-in account itself.
+    "yourself": N_("you"),
+}
+
+
+def status_text(status: str) -> str:
+    """``status`` in people's words (an unknown one as it is)."""
+    known = STATUS_TEXTS.get(status)
+    return _(known) if known else status.replace("_", " ")
 
 
 _SCALE = {"not_found": 0.2, "invalid": 0.3}
@@ -303,12 +324,15 @@ async def resolve_candidates(
     candidates: Sequence[Candidate], *, api: MastodonApi | None = None,
     webfinger: WebFinger | None = None, concurrency: int = 8,
     progress: ResolveProgress | None = None, local_domain: str | None = None,
+    own_handle: str | None = None,
 ) -> list[Resolution]:
     """Verify every candidate (in input order) by WebFinger and/or the user's server.
 
     With both, WebFinger goes first and only accounts it found are asked of the server.
-    With neither, every result is ``unchecked``.
+    With neither, every result is ``unchecked``. A candidate that is ``own_handle`` (the
+    signed-in ``user@domain``), or moved to it, comes back as ``yourself``.
     """
+    own = (own_handle or "").strip().lstrip("@").lower()
     limit = asyncio.Semaphore(max(1, concurrency))
     done = 0
 
@@ -316,6 +340,9 @@ async def resolve_candidates(
         nonlocal done
         async with limit:
             result = await _resolve_one(candidate, api, webfinger, local_domain)
+        if own and result.handle.strip().lstrip("@").lower() == own:
+            result = replace(result, status="yourself",
+                             reason=_("this is the account you are signed in with"))
         done += 1
         if progress is not None:
             progress(done, len(candidates), result)

@@ -178,12 +178,14 @@ class ContactsPage(WizardPage):
             self.progress.setValue(done)
 
         api = self.shared.api()
+        own = self.shared.state.handle or None
         if api is not None:
             domain = self.shared.state.handle.rsplit("@", 1)[-1]
             return await resolve_candidates(candidates, api=api, local_domain=domain,
-                                            progress=progress)
+                                            progress=progress, own_handle=own)
         async with WebFinger() as webfinger:
-            return await resolve_candidates(candidates, webfinger=webfinger, progress=progress)
+            return await resolve_candidates(candidates, webfinger=webfinger, progress=progress,
+                                            own_handle=own)
 
     def _fill_table(self) -> None:
         self.table.setRowCount(len(self.resolutions))
