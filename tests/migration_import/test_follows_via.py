@@ -79,8 +79,10 @@ def test_api_days_counts_today_the_reserve_and_hashtags(tmp_path: Path) -> None:
     assert plan.api_days() == 3
     plan.budget_left = 10  # less than the reserve is left today: nothing today
     assert plan.api_today() == 0
-    assert plan.api_days() == 1 + 3  # ceil(1001 / 380) = 3 days after today
-    assert plan.api_days(reserve=0) == 1 + 3
+    assert plan.api_days() == 3  # ceil(1001 / 380) = 3 days after today; today does not count
+    assert plan.api_days(reserve=0) == 1 + 3  # 10 today, then ceil(991 / 400) = 3 days
+    plan.budget_left = 0
+    assert plan.api_days(reserve=0) == 3
     plan.budget_left = 400
     plan.categories["follows"].to_add = plan.categories["follows"].to_add[:5]
     assert plan.api_days() == 1
@@ -112,7 +114,7 @@ def test_plan_with_each_choice(harness: Harness, db: Database, tmp_path: Path, u
     assert (plan.follows_via, plan.follow_path, plan.follow_reserve) == (via, path, reserve)
     assert len(plan.categories["follows"].to_add) == 3
     assert plan.budget_left == 400 - used
-    assert plan.api_days() == (1 if used == 0 else 2)
+    assert plan.api_days() == 1  # today, or (nothing left today) the next UTC day
     assert harness.writes() == []  # a dry run writes nothing…
     assert outcome.job is None and ImportJournal(db).jobs() == []  # …and stores no choice
     assert not server_csv(folder).exists()

@@ -118,13 +118,14 @@ def test_choosing_api_waits_for_the_next_day_and_survives_a_restart(
     plan = plan_for(window, accounts, aloop, folder)
     assert plan.plan is not None and plan.plan.follow_path == "server_import"  # auto
     assert "0 of 400" in plain(plan.follows_choice.numbers)
-    assert "about 2 days" in plan.follows_choice.texts["api"].text()
+    assert "about 1 day at up to 380 a day (0 today)" in plan.follows_choice.texts["api"].text()
     assert f"{API_RESERVE} follows a day stay free" in plan.follows_choice.texts["api"].text()
 
     choose(window, plan, aloop, "api")
     assert plan.plan is not None and plan.plan.follow_path == "api"
     assert plan.plan.follow_reserve == API_RESERVE
-    assert "about 2 days" in plain(plan.follows_label)
+    assert "0 today, then up to 380 a day after 00:00 UTC, about 1 day in all" in plain(
+        plan.follows_label)
     shot(window, "plan-follows-via")
     window.close()  # fedidesk is closed before the import: the choice is kept
     window.deleteLater()

@@ -163,12 +163,13 @@ class Plan:
         return min(self.api_follows(), max(0, self.budget_left - reserve))
 
     def api_days(self, reserve: int = API_RESERVE) -> int:
-        """UTC days, today included, the API path takes for ``api_follows`` (0: none)."""
+        """UTC days on which the API path follows for ``api_follows`` (0: none); today
+        counts only when something is followed today."""
         wanted = self.api_follows()
         if not wanted:
             return 0
-        rest = wanted - self.api_today(reserve)
-        return 1 + ceil(rest / self.api_per_day(reserve))
+        today = self.api_today(reserve)
+        return (1 if today else 0) + ceil((wanted - today) / self.api_per_day(reserve))
 
     def summary(self) -> dict[str, dict[str, int]]:
         return {name: {"to_add": len(c.to_add), "already_there": len(c.already_there),
