@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from fedidesk.core import i18n
 from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Account, Notification, Status
 from fedidesk.core.settings import Settings
@@ -46,3 +50,30 @@ def test_grouped_wording() -> None:
     item = _note("9", "favourite", 0, count=3)
     assert isinstance(item.entity, Notification)
     assert describe(item.entity)[0] == "Ada <b>L</b> and 2 others favourited your post"
+
+
+@pytest.fixture
+def german() -> Iterator[None]:
+    i18n.install("de")
+    yield
+    i18n.install("en")
+
+
+def _follow(count: int) -> Notification:
+    return Notification(id="7", type="follow", created_at=NOW, notifications_count=count,
+                        account=Account(id="2", username="kj", display_name="Katherine Johnson"))
+
+
+def test_grouped_follow_is_one_sentence_with_the_right_number() -> None:
+    assert describe(_follow(3)) == ("Katherine Johnson and 2 others followed you", "")
+    assert describe(_follow(2))[0] == "Katherine Johnson and 1 other followed you"
+    assert describe(_follow(1))[0] == "Katherine Johnson followed you"
+
+
+def test_grouped_follow_verb_agrees_in_german(german: None) -> None:
+    assert describe(_follow(3))[0] == "Katherine Johnson und 2 weitere folgen dir"
+    assert describe(_follow(2))[0] == "Katherine Johnson und 1 weitere Person folgen dir"
+    assert describe(_follow(1))[0] == "Katherine Johnson folgt dir"  # one person: singular
+    favourites = _note("9", "favourite", 0, count=4).entity
+    assert isinstance(favourites, Notification)
+    assert describe(favourites)[0] == "Ada <b>L</b> und 3 weitere haben deinen Beitrag favorisiert"

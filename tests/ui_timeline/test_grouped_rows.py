@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
 from PySide6.QtGui import QFont
 
+from fedidesk.core import i18n
 from fedidesk.core.entities import Account, Notification, Status
 from fedidesk.core.notifgroups import group_item, merge
 from fedidesk.ui.postdelegate import PostDelegate
@@ -37,3 +42,49 @@ def test_group_header_counts_everyone(qtbot: object) -> None:
     model.remove(first.id)
     model.insert_newer([joined])
     assert _header(delegate, model) == "Carol and 1 other favourited your post"
+
+
+def _follow_header(count: int) -> str:
+    account = Account(id="2", username="kj", acct="kj", display_name="Katherine Johnson",
+                      raw={"id": "2", "username": "kj"})
+    follow = Notification(id="20", type="follow", group_key="follow-1", account=account,
+                          created_at=NOW, raw={"id": "20", "type": "follow"})
+    model = TimelineModel(now=lambda: NOW)
+    delegate = PostDelegate(now=lambda: NOW)
+    delegate.watch(model)
+    model.insert_newer([group_item(replace(follow, notifications_count=count))])
+    layout = delegate.layout_for(model.index(0), 420, QFont())
+    return layout.texts[0].text
+
+
+@pytest.fixture
+def english_afterwards() -> Iterator[None]:
+    """Tests switch languages with ``i18n.install``; English again after each."""
+    yield
+    i18n.install("en")
+
+
+def test_grouped_follow_header_is_one_sentence(qtbot: object) -> None:
+    assert _follow_header(3) == "Katherine Johnson and 2 others followed you"
+    assert _follow_header(2) == "Katherine Johnson and 1 other followed you"
+    assert _follow_header(1) == "Katherine Johnson followed you"
+
+
+@pytest.mark.parametrize(("code", "single", "group_of_3", "group_of_2"), [
+    ("de", "Katherine Johnson folgt dir", "Katherine Johnson und 2 weitere folgen dir",
+     "Katherine Johnson und 1 weitere Person folgen dir"),
+    ("fr", "Katherine Johnson vous suit", "Katherine Johnson et 2 autres vous suivent",
+     "Katherine Johnson et 1 autre vous suivent"),
+    ("es", "Katherine Johnson te siguió", "Katherine Johnson y 2 más te siguieron",
+     "Katherine Johnson y 1 más te siguieron"),
+    ("ja", "Katherine Johnson さんにフォローされました",
+     "Katherine Johnson さんと他 2 人にフォローされました",
+     "Katherine Johnson さんと他 1 人にフォローされました"),
+], ids=["de", "fr", "es", "ja"])
+def test_grouped_follow_verb_agrees_with_everyone(qtbot: object, english_afterwards: None,
+                                                  code: str, single: str, group_of_3: str,
+                                                  group_of_2: str) -> None:
+    assert i18n.install(code) == code
+    assert _follow_header(3) == group_of_3
+    assert _follow_header(2) == group_of_2
+    assert _follow_header(1) == single  # n == 0 others: the single-person text

@@ -2,8 +2,10 @@
 
 Opt-in (setting ``notifications.desktop``) and per type (``notifications.types``). Only
 notifications that arrive while fedidesk runs pop up — a column's first page after start
-is history, not news. Text is plain (names and posts are untrusted) and short. The unread
-count covers every notification column and is cleared when the user looks at them.
+is history, not news. Text is plain (names and posts are untrusted) and short; a grouped
+notification's title is worded by ``postlayout.notification_text`` ("Ada and 2 others followed
+you"), as in the columns. The unread count covers every notification column and is cleared when
+the user looks at them.
 """
 
 from __future__ import annotations
@@ -12,15 +14,16 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QLocale, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from fedidesk.core.columns import TimelineItem
 from fedidesk.core.entities import Notification
 from fedidesk.core.html import plain_text
-from fedidesk.core.i18n import N_, _, ngettext
+from fedidesk.core.i18n import N_
 from fedidesk.core.settings import Settings
+from fedidesk.ui.postlayout import notification_text
 
 log = logging.getLogger("fedidesk.ui.notifier")
 
@@ -41,13 +44,9 @@ MAX_BODY = 140
 def describe(notification: Notification) -> tuple[str, str]:
     """(title, body) in plain text for a desktop notification."""
     name = notification.account.name or notification.account.acct
-    others = notification.notifications_count - 1
-    if others > 0:
-        name = ngettext("{name} and {n} other", "{name} and {n} others", others).format(
-            name=name, n=QLocale().toString(others))
-    headline = HEADLINES.get(notification.type)
-    title = (_(headline).format(name=name) if headline is not None
-             else f"{name}: {notification.type}")
+    headline = notification_text(notification.type, name, notification.notifications_count,
+                                 HEADLINES)
+    title = headline if headline is not None else f"{name}: {notification.type}"
     body = ""
     if notification.status is not None:
         status = notification.status.original

@@ -4,11 +4,16 @@
 name line, CW, content document, media grid, card, poll, quote, action bar) relative to the
 row's top-left corner. ``PostDelegate`` paints from it and hit-tests against it; painting
 never lays out again while the layout is cached.
+
+``notification_text`` words a notification's header ("Ada followed you", or for a grouped
+notification "Ada and 2 others followed you" as one translatable sentence per type, so the verb
+can agree with several people); the desktop notifications (``notifier``) use it too.
 """
 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,7 +22,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QTextOption
 
 from fedidesk.core.entities import Account, MediaAttachment, Poll, PreviewCard, Status
 from fedidesk.core.html import SafeContent, plain_text
-from fedidesk.core.i18n import N_, _, ngettext
+from fedidesk.core.i18n import N_, Nn_, _, ngettext
 from fedidesk.ui.postdocument import EmojiImages, PostDocument
 from fedidesk.ui.reltime import widest_short_age
 from fedidesk.ui.timelineroles import DetachedIndex, Role
@@ -42,6 +47,37 @@ NOTIFICATION_TEXT = {
     "quote": N_("{name} quoted your post"), "admin.sign_up": N_("{name} signed up"),
     "admin.report": N_("{name} filed a report"),
 }
+#: A grouped notification's header (Mastodon 4.3+ groups these types): ``{name}`` is the newest
+#: person and ``{n}`` how many others did the same. One whole sentence per type, so that
+#: translations can make the verb agree with several people ("… folgen dir", not "… folgt dir").
+GROUPED_NOTIFICATION_TEXT = {
+    # TRANSLATORS: {name} is one person's display name, {n} how many others (1 or more).
+    "favourite": Nn_("{name} and {n} other favourited your post",
+                     "{name} and {n} others favourited your post"),
+    # TRANSLATORS: {name} is one person's display name, {n} how many others (1 or more).
+    "reblog": Nn_("{name} and {n} other boosted your post",
+                  "{name} and {n} others boosted your post"),
+    # TRANSLATORS: {name} is one person's display name, {n} how many others (1 or more).
+    "follow": Nn_("{name} and {n} other followed you", "{name} and {n} others followed you"),
+    # TRANSLATORS: {name} is one person's display name, {n} how many others (1 or more).
+    "admin.sign_up": Nn_("{name} and {n} other signed up", "{name} and {n} others signed up"),
+}
+
+
+def notification_text(note_type: str, name: str, count: int = 1,
+                      single: Mapping[str, str] = NOTIFICATION_TEXT) -> str | None:
+    """What ``name`` (and ``count - 1`` others) did, translated; ``None`` for an unknown type.
+
+    A group (``count`` > 1) of a type in ``GROUPED_NOTIFICATION_TEXT`` reads as its grouped
+    sentence; a single notification, or a type servers do not group, reads as ``single``'s
+    text for ``note_type`` (the row headers by default; the desktop notifications pass theirs).
+    """
+    others = count - 1
+    grouped = GROUPED_NOTIFICATION_TEXT.get(note_type)
+    if others > 0 and grouped is not None:
+        return ngettext(*grouped, others).format(name=name, n=QLocale().toString(others))
+    template = single.get(note_type)
+    return _(template).format(name=name) if template is not None else None
 
 
 @dataclass
@@ -225,14 +261,10 @@ def build_layout(index: Index, width: int, fonts: Fonts, images: EmojiImages) ->
     if note_type and note_account is not None:
         row = index.data(Role.ItemRole)
         entity = getattr(row, "entity", None)
-        others = int(getattr(entity, "notifications_count", 1) or 1) - 1
-        who = note_account.name
-        if others > 0:  # a grouped notification (Mastodon 4.3+)
-            who = ngettext("{name} and {n} other", "{name} and {n} others", others).format(
-                name=who, n=QLocale().toString(others))
-        template = NOTIFICATION_TEXT.get(note_type)
-        header = (_(template).format(name=who) if template is not None
-                  else f"{who} {note_type.replace('_', ' ')}")
+        count = int(getattr(entity, "notifications_count", 1) or 1)  # > 1: grouped (4.3+)
+        text = notification_text(note_type, note_account.name, count)
+        header = (text if text is not None
+                  else f"{note_account.name} {note_type.replace('_', ' ')}")
         lay.header_icon = {"favourite": "favourite", "reblog": "boost", "follow": "follow",
                            "mention": "reply"}.get(note_type, "bell")
     elif booster is not None:
