@@ -102,3 +102,15 @@ def test_timeline_item_ids() -> None:
     assert note.id == "notification:7" and note.status is None
     convo = TimelineItem.of(from_dict(Conversation, {"id": "c9", "last_status": {"id": "88"}}))
     assert (convo.id, convo.sort_id) == ("conversation:c9", "88")
+
+
+def test_hashtag_titles_tell_the_columns_apart() -> None:
+    def title(**options: object) -> str:
+        return ColumnSpec("a@x.example", ColumnKind.HASHTAG, **options).display_title  # type: ignore[arg-type]
+
+    assert title(tags=("python", "qt")) == "#python #qt"  # any of
+    assert title(tags=("python",), all_tags=("qt",)) == "#python +#qt"
+    assert title(tags=("python",), none_tags=("qt",)) == "#python −#qt"
+    assert title(tags=("python",), local_only=True) == "#python · Local"
+    assert len({title(tags=("python", "qt")), title(tags=("python",), all_tags=("qt",)),
+                title(tags=("python",), none_tags=("qt",))}) == 3

@@ -114,3 +114,47 @@ def test_direct_conversations(fetched: dict[str, list[TimelineItem]]) -> None:
 def test_trending_is_a_status_list(fetched: dict[str, list[TimelineItem]]) -> None:
     # The mock ranks by engagement; it may be empty, but it must be statuses.
     assert all(i.kind == "status" for i in fetched["trending"])
+
+
+def test_a_profile_column_known_only_by_address_is_looked_up_once(
+        mock: MockServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Columns added by typing an address (or imported from a layout file) have no id."""
+    from fedidesk.core import columns
+    from fedidesk.core.errors import NotFoundError
+
+    monkeypatch.setattr(columns, "_profile_ids", {})
+    paths: list[str] = []
+
+    async def main() -> tuple[list[str], list[str], str]:
+        alice = MastodonApi(mock.base_url, "alice_token")
+        bob = MastodonApi(mock.base_url, "bob_token")
+        original = alice.request
+
+        async def spy(method: str, path: str, **kw: object) -> object:
+            paths.append(path)
+            return await original(method, path, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(alice, "request", spy)
+        try:
+            posted = await bob.post_status("typed by address")
+            by_name = ColumnSpec(A, ColumnKind.PROFILE, acct="@bob")
+            first = await fetch_page(alice, by_name, {"limit": 20})
+            again = await fetch_page(alice, by_name, {"limit": 20})
+            lookups = sum(1 for p in paths if p.startswith("/api/v1/accounts/lookup"))
+            assert lookups == 1  # found once, then remembered
+            with pytest.raises(NotFoundError) as missing:
+                await fetch_page(alice, ColumnSpec(A, ColumnKind.PROFILE,
+                                                   acct="nobody@mock"), {"limit": 20})
+            with pytest.raises(NotFoundError):
+                await fetch_page(alice, ColumnSpec(A, ColumnKind.PROFILE, acct=""), {})
+            assert posted.id in {i.status.id for i in first.items if i.status}
+            return ([i.sort_id for i in first.items], [i.sort_id for i in again.items],
+                    missing.value.user_message)
+        finally:
+            await alice.aclose()
+            await bob.aclose()
+
+    first, again, message = asyncio.run(main())
+    assert first and first == again
+    assert not any(p.startswith("/api/v1/accounts//") for p in paths)
+    assert message == "nobody@mock could not be found from mock."

@@ -117,3 +117,20 @@ def test_no_health_answer_is_a_warning() -> None:
     result = details("gts.example", httpx.MockTransport(handler))
     assert result.response_ms is None
     assert any("health check" in w for w in result.warnings)
+
+
+def test_domain_block_summary_is_worded_in_the_language_in_use() -> None:
+    from fedidesk.core import i18n
+
+    one = summarize_domain_blocks(200, [{"domain": "a.example", "severity": "suspend"}])
+    hidden = summarize_domain_blocks(403, None)
+    assert one.describe() == "1 blocked server (1 suspended, 0 limited)"
+    assert summarize_domain_blocks(200, []).describe() == \
+        "0 blocked servers (0 suspended, 0 limited)"
+    english = hidden.describe()
+    i18n.install("de")
+    try:
+        assert one.describe() != "1 blocked server (1 suspended, 0 limited)"
+        assert hidden.describe() != english
+    finally:
+        i18n.install("en")

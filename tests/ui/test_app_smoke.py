@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 pytestmark = pytest.mark.integration
 
@@ -34,3 +35,28 @@ def test_sandbox_starts_shows_a_deck_and_exits(qapp: object, tmp_path: Path) -> 
     for path in profile.rglob("*"):
         if path.is_file():
             assert b"ada_token" not in path.read_bytes(), path
+
+
+def test_qt_standard_buttons_speak_the_app_language(qapp: QApplication) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from fedidesk.ui.app import install_qt_translations
+
+    def cancel_text() -> str:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel
+                               | QDialogButtonBox.StandardButton.Close)
+        texts = (box.button(QDialogButtonBox.StandardButton.Cancel).text(),
+                 box.button(QDialogButtonBox.StandardButton.Close).text())
+        box.deleteLater()
+        return " / ".join(t.replace("&", "") for t in texts)
+
+    try:
+        assert install_qt_translations(qapp, "de")
+        assert cancel_text() == "Abbrechen / Schließen"
+        assert install_qt_translations(qapp, "fr")  # a new language replaces the old one
+        assert cancel_text() == "Annuler / Fermer"
+        assert not install_qt_translations(qapp, "xx")
+        assert cancel_text() == "Cancel / Close"
+    finally:
+        install_qt_translations(qapp, "en")
+    assert cancel_text() == "Cancel / Close"

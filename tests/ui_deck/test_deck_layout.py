@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QListView
+from PySide6.QtWidgets import QApplication, QDialog, QListView
 
 from fedidesk.core.accounts import AccountEntry
 from fedidesk.core.columns import ColumnKind, ColumnSpec
+from fedidesk.core.errors import NotFoundError
 from fedidesk.core.settings import Settings
 from fedidesk.ui.addcolumn import AddColumnDialog
 from fedidesk.ui.column import ColumnWidget
 from fedidesk.ui.deck import DeckWidget, LayoutFileError
+from tests.ui.conftest import LoopRunner
 
 
 def _factory(spec: ColumnSpec) -> ColumnWidget:
@@ -125,6 +128,40 @@ def test_add_column_dialog_builds_specs(qtbot: object) -> None:
     assert spec is not None and spec.server == "https://fosstodon.org"
 
 
+def test_add_column_dialog_looks_up_a_profile_before_accepting(
+        qtbot: object, aloop: LoopRunner) -> None:
+    accounts = [AccountEntry("alice@a.example", "https://a.example", "1")]
+    asked: list[tuple[str, str]] = []
+
+    async def find(handle: str, acct: str) -> str:
+        asked.append((handle, acct))
+        await asyncio.sleep(0)
+        if acct == "ghost@b.example":
+            raise NotFoundError("ghost@b.example could not be found from a.example.")
+        return "42"
+
+    dialog = AddColumnDialog(accounts, "alice@a.example", find_account=find)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.open()
+    rows = {dialog.kind_list.item(i).data(Qt.ItemDataRole.UserRole): i
+            for i in range(dialog.kind_list.count())}
+    dialog.kind_list.setCurrentRow(rows["profile"])
+    dialog.acct_edit.setText("@ghost@b.example")
+    dialog.ok_button.click()
+    assert not dialog.ok_button.isEnabled() and "Looking up" in dialog.message.text()
+    aloop.until(lambda: dialog.ok_button.isEnabled())
+    assert dialog.isVisible() and "could not be found" in dialog.message.text()
+
+    dialog.acct_edit.setText("bob@b.example")
+    dialog.ok_button.click()
+    aloop.until(lambda: not dialog.isVisible())
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.spec() == ColumnSpec(account="alice@a.example", kind=ColumnKind.PROFILE,
+                                       acct="bob@b.example", account_id="42")
+    assert asked == [("alice@a.example", "ghost@b.example"),
+                     ("alice@a.example", "bob@b.example")]
+
+
 def test_drag_a_column_header_to_reorder(deck: DeckWidget, qtbot: object) -> None:
     from PySide6.QtCore import QByteArray, QMimeData, QPointF
     from PySide6.QtGui import QDropEvent
@@ -146,3 +183,72 @@ def test_drag_a_column_header_to_reorder(deck: DeckWidget, qtbot: object) -> Non
     deck.dropEvent(QDropEvent(QPointF(left_edge, 50), Qt.DropAction.MoveAction, foreign,
                               Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
     assert deck.specs() == [TAG, HOME, NOTES]
+
+
+LIST = ColumnSpec(account="bob@b.example", kind=ColumnKind.LIST, list_id="7", title="Friends")
+LOCAL = ColumnSpec(account="bob@b.example", kind=ColumnKind.LOCAL)
+
+
+def _drop(deck: DeckWidget, column: ColumnWidget, x: int) -> None:
+    from PySide6.QtCore import QByteArray, QMimeData, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    from fedidesk.ui.column import COLUMN_MIME
+
+    mime = QMimeData()
+    mime.setData(COLUMN_MIME, QByteArray(str(id(column)).encode()))
+    deck.dropEvent(QDropEvent(QPointF(x, 50), Qt.DropAction.MoveAction, mime,
+                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+
+
+def _x(deck: DeckWidget, index: int, where: str) -> int:
+    """A deck x inside column ``index``: near its left edge or its right edge."""
+    column = deck.columns[index]
+    rect = column.rect()
+    point = rect.topLeft() if where == "left" else rect.topRight()
+    return column.mapTo(deck, point).x() + (5 if where == "left" else -5)
+
+
+@pytest.mark.parametrize(("source", "target", "where", "expected"), [
+    (0, 3, "left", [NOTES, TAG, HOME, LIST, LOCAL]),  # into the gap between 2 and 3
+    (0, 2, "right", [NOTES, TAG, HOME, LIST, LOCAL]),  # the same gap, from the other side
+    (0, 1, "left", [HOME, NOTES, TAG, LIST, LOCAL]),  # its own right-hand gap: stays
+    (0, 0, "right", [HOME, NOTES, TAG, LIST, LOCAL]),  # onto itself: stays
+    (1, 4, "right", [HOME, TAG, LIST, LOCAL, NOTES]),  # after the last column
+    (3, 0, "left", [LIST, HOME, NOTES, TAG, LOCAL]),  # before the first column
+    (3, 1, "right", [HOME, NOTES, LIST, TAG, LOCAL]),  # leftwards into a middle gap
+])
+def test_a_dragged_column_lands_in_the_gap_it_is_dropped_on(
+        deck: DeckWidget, qtbot: object, source: int, target: int, where: str,
+        expected: list[ColumnSpec]) -> None:
+    for spec in (HOME, NOTES, TAG, LIST, LOCAL):
+        deck.add_column(spec, 250)
+    qtbot.waitUntil(lambda: deck.columns[4].width() > 0)  # type: ignore[attr-defined]
+    _drop(deck, deck.columns[source], _x(deck, target, where))
+    assert deck.specs() == expected
+
+
+def test_removing_columns_shrinks_the_deck(deck: DeckWidget, qtbot: object) -> None:
+    for spec in (HOME, NOTES, TAG, LIST, LOCAL):
+        deck.add_column(spec, 500)
+    assert deck.splitter.minimumWidth() >= 5 * 500
+    for _ in range(3):
+        deck.remove_column(0)
+    assert deck.widths() == [500, 500]
+    assert deck.splitter.minimumWidth() < 3 * 500
+    deck.set_layout([])
+    assert deck.splitter.minimumWidth() == 0
+
+
+def test_add_column_dialog_grows_for_extra_fields(qtbot: object) -> None:
+    dialog = AddColumnDialog([AccountEntry("alice@a.example", "https://a.example", "1")],
+                             "alice@a.example")
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.show()
+    rows = {dialog.kind_list.item(i).data(Qt.ItemDataRole.UserRole): i
+            for i in range(dialog.kind_list.count())}
+    for kind in ("hashtag", "notifications", "profile"):
+        dialog.kind_list.setCurrentRow(rows[kind])
+        QApplication.processEvents()
+        assert dialog.kind_list.height() >= 220, kind  # four kinds at least stay visible
+        assert dialog.height() >= dialog.sizeHint().height(), kind

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from mastodon_mock.testing.server import MockServer
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
 
 from fedidesk.core.auth.login import token_login
 from fedidesk.core.columns import ColumnKind, ColumnSpec, TimelineItem
@@ -181,3 +184,50 @@ def test_media_click_opens_the_viewer_and_edit_reaches_the_composer_signal(
     controller.editRequested.connect(lambda account, s: edits.append((account, s)))
     controller.post_actions.editRequested.emit(handles["alice"], status)
     assert edits == [(handles["alice"], status)]
+
+
+def test_removing_or_rebuilding_a_live_column_reports_nothing_to_the_dead_widget(
+        deck: tuple[DeckWidget, DeckController, dict[str, str]], aloop: LoopRunner,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The feed closes in the background after its column is gone; its last states must
+    not reach the deleted widgets ("a feed callback failed")."""
+    widget, controller, handles = deck
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    for kind in (ColumnKind.HOME, ColumnKind.LOCAL, ColumnKind.FEDERATED):
+        widget.add_column(ColumnSpec(account=handles["alice"], kind=kind))
+    aloop.until(lambda: all(c.state == "live" for c in widget.columns))
+    feeds = [c.feed for c in widget.columns]
+    widget.remove_column(0)  # Remove column
+    widget.replace_spec(0, widget.columns[0].spec.with_options(hide_boosts=True))  # an option
+    widget.set_layout([])  # a layout import
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the widgets are gone
+    aloop.until(lambda: all(f.state == "closed" for f in feeds))
+    aloop.run(asyncio.sleep(0.2))
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
+    assert messages == []
+
+
+def test_an_undone_bookmark_leaves_the_bookmarks_column(
+        deck: tuple[DeckWidget, DeckController, dict[str, str]], aloop: LoopRunner,
+        mock: MockServer) -> None:
+    widget, controller, handles = deck
+    posted = _post(mock, "bob", "Keep this for later")
+    status_id = str(posted["id"])
+    httpx.post(f"{mock.base_url}/api/v1/statuses/{status_id}/bookmark", timeout=10,
+               headers={"Authorization": f"Bearer {token_for(mock, 'alice')}"}
+               ).raise_for_status()
+    home = widget.add_column(ColumnSpec(account=handles["alice"], kind=ColumnKind.HOME))
+    marks = widget.add_column(ColumnSpec(account=handles["alice"], kind=ColumnKind.BOOKMARKS))
+    aloop.until(lambda: any("Keep this" in t for t in _texts(marks.model))
+                and any("Keep this" in t for t in _texts(home.model)))
+    original = _row_status(home.model, status_id)
+    task = controller.actions.toggle(handles["alice"], original, "bookmark")  # type: ignore[arg-type]
+    assert task is not None
+    aloop.run(task)
+    assert not _server_status(mock, "alice", status_id)["bookmarked"]
+    assert not any("Keep this" in t for t in _texts(marks.model))  # gone from bookmarks…
+    assert not _row_status(home.model, status_id).bookmarked  # type: ignore[attr-defined]
+    assert marks.feed is not None and all(  # …for good: not in the feed's rows either
+        getattr(r, "status", None) is None or r.status.original.id != status_id
+        for r in marks.feed.rows)

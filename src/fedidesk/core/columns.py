@@ -20,7 +20,9 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from fedidesk.core.api import MastodonApi, Page, Paging
+from fedidesk.core.contacts.resolve import resolve_on_server
 from fedidesk.core.entities import Conversation, Notification, Status
+from fedidesk.core.errors import NotFoundError
 from fedidesk.core.i18n import N_, _
 
 ItemKind = Literal["status", "notification", "conversation"]
@@ -139,7 +141,11 @@ class ColumnSpec:
             ColumnKind.TRENDING: N_("Trending"), ColumnKind.LIST: N_("List"),
         }
         if self.kind is ColumnKind.HASHTAG:
-            return " ".join(f"#{t}" for t in self.tags) or _("Hashtag")
+            # "any of" tags side by side, "all of" with +, "none of" with −.
+            words = [f"#{t}" for t in self.tags] + [f"+#{t}" for t in self.all_tags] \
+                + [f"−#{t}" for t in self.none_tags]
+            title = " ".join(words) or _("Hashtag")
+            return f"{title} · {_('Local')}" if self.local_only else title
         if self.kind is ColumnKind.PROFILE:
             return f"@{self.acct}" if self.acct else _("Profile")
         if self.kind is ColumnKind.SEARCH:
@@ -233,6 +239,36 @@ def _wrap(page: Page[Any]) -> Page[TimelineItem]:
     return Page([TimelineItem.of(e) for e in page.items], page.next_params, page.prev_params)
 
 
+#: Ids of profile columns known only by address, as each server knows them:
+#: (server base URL, ``user@domain``) → account id. Ids are per server, not per user.
+_profile_ids: dict[tuple[str, str], str] = {}
+
+
+async def profile_account_id(api: MastodonApi, spec: ColumnSpec) -> str:
+    """The id of a profile column's account on ``api``'s server.
+
+    ``spec.account_id`` when the column has one; otherwise ``spec.acct`` (a bare name is an
+    account of the column's own server) is looked up once, asking the server to fetch a
+    remote account it does not know yet. ``NotFoundError`` when there is no such account.
+    """
+    if spec.account_id:
+        return spec.account_id
+    domain = spec.account.rsplit("@", 1)[-1]
+    acct = spec.acct.strip().lstrip("@")
+    if acct and "@" not in acct:
+        acct = f"{acct}@{domain}"
+    key = (api.base_url, acct.casefold())
+    if key not in _profile_ids:
+        user, _at, host = acct.partition("@")
+        valid = bool(user and host and "@" not in host and "/" not in acct)
+        account = await resolve_on_server(api, acct, local_domain=domain) if valid else None
+        if account is None or not account.id:
+            raise NotFoundError(_("{account} could not be found from {server}.").format(
+                account=acct, server=domain))
+        _profile_ids[key] = account.id
+    return _profile_ids[key]
+
+
 async def fetch_page(api: MastodonApi, spec: ColumnSpec, paging: Paging) -> Page[TimelineItem]:
     """One page of ``spec``'s column. ``api`` must be ``api_for(spec, account_api)``.
 
@@ -264,7 +300,7 @@ async def fetch_page(api: MastodonApi, spec: ColumnSpec, paging: Paging) -> Page
         return _wrap(await api.timeline_list(spec.list_id, **p))
     if kind is ColumnKind.PROFILE:
         return _wrap(await api.account_statuses(
-            spec.account_id, exclude_replies=spec.profile_mode == "posts",
+            await profile_account_id(api, spec), exclude_replies=spec.profile_mode == "posts",
             only_media=spec.profile_mode == "media" or spec.media_only,
             exclude_reblogs=spec.hide_boosts, **p))
     if kind is ColumnKind.BOOKMARKS:

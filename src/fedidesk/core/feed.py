@@ -568,6 +568,11 @@ class TimelineFeed:
         self._note_cursors([item])
         self._insert_top([item])
 
+    def drop_status(self, status_id: str) -> None:
+        """Remove ``status_id``'s rows (and boosts of it): no longer in this column, e.g. a
+        bookmark undone in a bookmarks column."""
+        self._delete(status_id)
+
     def _delete(self, status_id: str) -> None:
         self._buffer = [e for e in self._buffer
                         if not (isinstance(e, Update) and e.status.id == status_id)]

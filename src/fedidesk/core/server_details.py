@@ -30,7 +30,7 @@ from fedidesk.core.errors import FedideskError
 from fedidesk.core.fetchlimit import read_limited
 from fedidesk.core.html import is_web_url, plain_text
 from fedidesk.core.http import make_client
-from fedidesk.core.i18n import _
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.probe import (
     ServerInfo,
     build_server_info,
@@ -53,13 +53,25 @@ class DomainBlocks:
     count: int | None = None
     suspended: int = 0
     silenced: int = 0
-    note: str = ""
+    note: str = ""  # why it is not shown: one of the texts below, marked with N_
 
     def describe(self) -> str:
+        """The summary in people's words, in the language in use."""
         if not self.published:
-            return self.note or "not published"
-        return (f"{self.count} blocked servers ({self.suspended} suspended, "
-                f"{self.silenced} limited)")
+            return _(self.note or NOT_PUBLISHED)
+        count = self.count or 0
+        # TRANSLATORS: the server's public list of servers it blocks: {n} in all, of which
+        # {suspended} are cut off entirely and {limited} are limited (hidden from timelines).
+        return ngettext("{n} blocked server ({suspended} suspended, {limited} limited)",
+                        "{n} blocked servers ({suspended} suspended, {limited} limited)",
+                        count).format(n=count, suspended=self.suspended,
+                                      limited=self.silenced)
+
+
+NOT_PUBLISHED = N_("not published")
+PRIVATE = N_("not published (the admins keep the list private or show it to signed-in "
+             "members only)")
+UNREADABLE = N_("could not be read")
 
 
 @dataclass(frozen=True)
@@ -127,10 +139,9 @@ async def _fetch(client: httpx.AsyncClient, url: str, max_bytes: int = MAX_DOCUM
 def summarize_domain_blocks(fetched_status: int | None, data: Any) -> DomainBlocks:
     """Interpret ``/api/v1/instance/domain_blocks`` (see ``mastodon.md`` §1.3)."""
     if fetched_status in (401, 403, 404):
-        return DomainBlocks(False, note="not published (the admins keep the list private or "
-                            "show it to signed-in members only)")
+        return DomainBlocks(False, note=PRIVATE)
     if fetched_status != 200 or not isinstance(data, list):
-        return DomainBlocks(False, note="could not be read")
+        return DomainBlocks(False, note=UNREADABLE)
     blocks = [b for b in data if isinstance(b, dict)]
     suspended = sum(1 for b in blocks if b.get("severity") == "suspend")
     silenced = sum(1 for b in blocks if b.get("severity") == "silence")

@@ -75,9 +75,12 @@ class StatusActions(QObject):
 
     Signals:
         message(str): a sentence for the status bar (failures, confirmations).
+        confirmed(str, str, str, bool): the server confirmed a toggle: account, action
+            (a ``TOGGLES`` key), the original post's id, and whether it is now on.
     """
 
     message = Signal(str)
+    confirmed = Signal(str, str, str, bool)
 
     def __init__(self, api_for: Callable[[str], MastodonApi],
                  models_for: Callable[[str], Iterable[Any]],
@@ -116,3 +119,4 @@ class StatusActions(QObject):
         confirmed = result.reblog if result.reblog is not None else result
         if confirmed.id == original.id:
             self._apply(account, original.id, confirmed)
+        self.confirmed.emit(account, action, original.id, turning_on)

@@ -65,18 +65,28 @@ NOTIFICATION_TYPES: tuple[tuple[str, str], ...] = (
 )
 
 ListsLoader = Callable[[str], Awaitable[Sequence[Any]]]
+#: (column's account handle, typed address) → the account's id on that account's server.
+AccountFinder = Callable[[str, str], Awaitable[str]]
 
 
 class AddColumnDialog(QDialog):
-    """Builds a ``ColumnSpec``; read ``spec()`` after ``accepted``."""
+    """Builds a ``ColumnSpec``; read ``spec()`` after ``accepted``.
+
+    With ``find_account``, a profile column's address is looked up before the dialog
+    accepts, so a typo is reported here and the column gets the account's id.
+    """
 
     def __init__(self, accounts: Sequence[AccountEntry], default_account: str | None,
-                 load_lists: ListsLoader | None = None, parent: QWidget | None = None) -> None:
+                 load_lists: ListsLoader | None = None, parent: QWidget | None = None,
+                 find_account: AccountFinder | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Add column"))
         self.setObjectName("addColumnDialog")
         self.setMinimumWidth(480)
         self._load_lists = load_lists
+        self._find_account = find_account
+        #: (account handle, address) → id of profiles looked up in this dialog.
+        self._found: dict[tuple[str, str], str] = {}
 
         self.account_combo = QComboBox()
         self.account_combo.setAccessibleName(_("Account"))
@@ -88,6 +98,7 @@ class AddColumnDialog(QDialog):
 
         self.kind_list = QListWidget()
         self.kind_list.setAccessibleName(_("Kind of column"))
+        self.kind_list.setMinimumHeight(220)  # at least four kinds with their descriptions
         for kind, name, description in KINDS:
             item = QListWidgetItem(f"{_(name)}\n{_(description)}")
             item.setData(Qt.ItemDataRole.UserRole, kind.value)
@@ -183,6 +194,13 @@ class AddColumnDialog(QDialog):
         for name, widgets in self.rows.items():
             for widget in widgets:
                 self.params.setRowVisible(widget, name == kind)
+        # Grow to show the new fields rather than squeezing the list of kinds.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.sizeHint().height()
+        if self.height() < wanted:
+            self.resize(self.width(), wanted)
         self.message.clear()
         if kind == ColumnKind.LIST.value and self._load_lists is not None:
             spawn(self._fill_lists(), owner=self)
@@ -241,7 +259,8 @@ class AddColumnDialog(QDialog):
             if not acct:
                 self.message.setText(_("Type the account, e.g. user@server."))
                 return None
-            options.update(acct=acct, profile_mode=self.profile_mode.currentData())
+            options.update(acct=acct, profile_mode=self.profile_mode.currentData(),
+                           account_id=self._found.get((str(account), acct.casefold()), ""))
         elif kind is ColumnKind.SEARCH:
             query = self.query_edit.text().strip()
             if not query:
@@ -269,5 +288,26 @@ class AddColumnDialog(QDialog):
         return ColumnSpec(account=str(account), kind=kind, **options)
 
     def _accept(self) -> None:
-        if self.spec() is not None:
-            self.accept()
+        spec = self.spec()
+        if spec is None:
+            return
+        if spec.kind is ColumnKind.PROFILE and not spec.account_id \
+                and self._find_account is not None:
+            self.ok_button.setEnabled(False)
+            self.message.setText(_("Looking up {account}…").format(account=spec.acct))
+            spawn(self._find_then_accept(spec), owner=self)
+            return
+        self.accept()
+
+    async def _find_then_accept(self, spec: ColumnSpec) -> None:
+        assert self._find_account is not None
+        try:
+            account_id = await self._find_account(spec.account, spec.acct)
+        except FedideskError as exc:
+            self.message.setText(exc.user_message)
+            return
+        finally:
+            self.ok_button.setEnabled(True)
+        self._found[(spec.account, spec.acct.casefold())] = account_id
+        self.message.clear()
+        self.accept()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fedidesk import APP_NAME, __version__
@@ -43,6 +43,7 @@ from fedidesk.ui.tray import Tray
 from fedidesk.ui.windows import WindowManager
 
 log = logging.getLogger("fedidesk.ui")
+QT_TRANSLATOR = "fedideskQtTranslator"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -58,7 +59,28 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     if i18n.is_right_to_left():
         app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    install_qt_translations(app, i18n.current_language())
     return app
+
+
+def install_qt_translations(app: QApplication, language: str) -> bool:
+    """Qt's own texts (standard dialog buttons such as Cancel and Close, text field menus)
+    in ``language``, from the translations that come with Qt. Returns whether they loaded;
+    without them Qt's texts stay English, the rest of fedidesk is unaffected."""
+    for old in app.findChildren(QTranslator, QT_TRANSLATOR):
+        app.removeTranslator(old)
+        old.deleteLater()
+    if language == "en":
+        return True
+    translator = QTranslator(app)
+    translator.setObjectName(QT_TRANSLATOR)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(f"qtbase_{language}", folder):
+        log.info("Qt's own texts stay English: no qtbase_%s in %s", language, folder)
+        translator.deleteLater()
+        return False
+    app.installTranslator(translator)
+    return True
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -181,9 +203,8 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         crash.parent_widget = window
         if sandbox is not None:
             window.setWindowTitle(_("fedidesk — sandbox (practice server on this computer)"))
-            for login in sandbox.logins:
-                entry = await token_login(sandbox.base_url, login.token, accounts=ctx.accounts)
-                window.ensure_starter_columns(entry.handle)
+            for login in sandbox.logins:  # their columns are added below, after the layout
+                await token_login(sandbox.base_url, login.token, accounts=ctx.accounts)
             sandbox.start_chatter()
             window.refresh_accounts()
         if Tray.available():

@@ -141,6 +141,7 @@ class DeckWidget(QWidget):
         if callable(close):
             close()
         column.deleteLater()
+        self._apply_widths(self._widths)  # the deck shrinks; the others keep their widths
         self._changed()
 
     def move_column(self, index: int, delta: int) -> None:
@@ -208,16 +209,21 @@ class DeckWidget(QWidget):
         column = self._dragged(event.mimeData())
         if column is None:
             return
-        self.move_to(self.index_of(column), self.drop_index(event.position().toPoint().x()))
+        index = self.index_of(column)
+        gap = self.drop_gap(event.position().toPoint().x())
+        # The dragged column leaves its own place, so gaps to its right are one further on.
+        self.move_to(index, gap - 1 if gap > index else gap)
         event.acceptProposedAction()
 
-    def drop_index(self, x: int) -> int:
-        """The column position a drop at ``x`` (deck coordinates) lands on."""
+    def drop_gap(self, x: int) -> int:
+        """Where a drop at ``x`` (deck coordinates) goes: before column ``n`` (``n`` = the
+        number of columns: after the last one). A drop on a column's left half goes before
+        it, on its right half after it."""
         for index, column in enumerate(self.columns):
             centre = column.mapTo(self, column.rect().center()).x()
             if x < centre:
                 return index
-        return max(0, len(self.columns) - 1)
+        return len(self.columns)
 
     def move_to(self, index: int, target: int) -> None:
         """Move the column at ``index`` to position ``target``."""
@@ -267,7 +273,6 @@ class DeckWidget(QWidget):
         self.set_layout(entries, save=False)
 
     def set_layout(self, entries: list[tuple[ColumnSpec, int]], *, save: bool = True) -> None:
-        self._widths = []
         while self.columns:
             column = self.columns.pop()
             close = getattr(column, "close_feed", None)
@@ -275,6 +280,7 @@ class DeckWidget(QWidget):
                 close()
             column.setParent(None)
             column.deleteLater()
+        self._apply_widths([])
         for spec, width in entries:
             self.add_column(spec, width, save=False)
         if save:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from fedidesk.core.columns import ColumnSpec, TimelineItem
+from fedidesk.core.columns import ColumnKind, ColumnSpec, TimelineItem
 from fedidesk.core.context import AppContext
 from fedidesk.core.entities import Status
 from fedidesk.core.errors import FedideskError
@@ -81,6 +81,7 @@ class DeckController(QObject):
         self.columns: list[ColumnWidget] = []
         self.actions = StatusActions(self._api, self.models_for, self)
         self.actions.message.connect(self.message)
+        self.actions.confirmed.connect(self._toggle_confirmed)
         self.post_actions = PostActions(self._api, self.models_for, self._own_id, self)
         self.post_actions.message.connect(self.message)
         self.post_actions.threadRequested.connect(self.threadRequested)
@@ -118,6 +119,17 @@ class DeckController(QObject):
     def models_for(self, account: str) -> Iterable[TimelineModel]:
         return [c.model for c in self.columns if c.spec.account == account]
 
+    def _toggle_confirmed(self, account: str, action: str, status_id: str, on: bool) -> None:
+        """An undone bookmark or favourite leaves that account's bookmarks or favourites."""
+        kind = {"bookmark": ColumnKind.BOOKMARKS, "favourite": ColumnKind.FAVOURITES}.get(action)
+        if on or kind is None:
+            return
+        for column in self.columns:
+            feed = getattr(column, "feed", None)
+            if column.spec.account == account and column.spec.kind is kind \
+                    and feed is not None:
+                feed.drop_status(status_id)
+
     def _repaint(self) -> None:
         for column in self.columns:
             view = column.view
@@ -148,13 +160,26 @@ class DeckController(QObject):
         model.bind_feed(feed)
         model.loader = feed.load_older
 
+        # Set when the column is removed or rebuilt: the widgets go at once, while the feed
+        # closes in the background and still reports its last states.
+        closing = False
+
         def on_state(state: str) -> None:
-            model.set_state(state)
-            column.set_state(state)
+            if not closing:
+                model.set_state(state)
+                column.set_state(state)
+
+        def on_error(exc: FedideskError) -> None:
+            if not closing:
+                self.message.emit(f"{spec.display_title} ({spec.account}): {exc.user_message}")
+
+        def close_feed() -> None:
+            nonlocal closing
+            closing = True
+            spawn(feed.close())
 
         feed.on_state = on_state
-        feed.on_error = lambda exc: self.message.emit(
-            f"{spec.display_title} ({spec.account}): {exc.user_message}")
+        feed.on_error = on_error
         if spec.kind.value in NOTIFICATION_KINDS:
             deliver = feed.on_insert_newer
 
@@ -165,7 +190,7 @@ class DeckController(QObject):
             feed.on_insert_newer = deliver_and_notify
             column.focused.connect(self.notifier.mark_read)
         column.feed = feed
-        column.close_feed = lambda: spawn(feed.close())
+        column.close_feed = close_feed
         self._connect(spec, model, view, delegate, feed)
         self._track_read_position(model, view, feed)
         spawn(self._start(feed, column), owner=column)

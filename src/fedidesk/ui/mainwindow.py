@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from fedidesk.core.accounts import AccountEntry
-from fedidesk.core.columns import ColumnKind, ColumnSpec
+from fedidesk.core.columns import ColumnKind, ColumnSpec, profile_account_id
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import AuthExpiredError, FedideskError, NetworkError
 from fedidesk.core.i18n import _
@@ -241,7 +241,12 @@ class MainWindow(QMainWindow):
         async def load_lists(handle: str) -> Any:
             return await self.ctx.accounts.api(handle).lists()
 
-        dialog = AddColumnDialog(accounts, self.current_handle, load_lists, self)
+        async def find_account(handle: str, acct: str) -> str:
+            return await profile_account_id(self.ctx.accounts.api(handle), ColumnSpec(
+                account=handle, kind=ColumnKind.PROFILE, acct=acct))
+
+        dialog = AddColumnDialog(accounts, self.current_handle, load_lists, self,
+                                 find_account=find_account)
         dialog.accepted.connect(lambda: self._add_column_from(dialog))
         dialog.open()
         return dialog

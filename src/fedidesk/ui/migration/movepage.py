@@ -58,7 +58,7 @@ class MovePage(MigrationPage):
             self.rows[step] = row
             self.body.addWidget(row)
         self.warning = label(_("<b>Before you move:</b> {warning}").format(
-            warning=html.escape(MOVE_WARNING)), "moveWarning")
+            warning=html.escape(_(MOVE_WARNING))), "moveWarning")
         self.warning.setStyleSheet("QLabel { background: #fff4e5; border: 1px solid #f0b060; "
                                    "padding: 8px; }")
         self.understand = QCheckBox(_("I understand: the move cannot be undone, and I cannot "

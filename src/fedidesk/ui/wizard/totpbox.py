@@ -39,7 +39,7 @@ class AuthenticatorBox(QGroupBox):
         self.setObjectName("authenticatorBox")
         self.setCheckable(True)
         self.setChecked(False)
-        warning = label(f"<i>{html.escape(totp.WEAKER_WARNING)}</i>", name="weakerWarning")
+        warning = label(f"<i>{html.escape(_(totp.WEAKER_WARNING))}</i>", name="weakerWarning")
         self.secret_edit = QLineEdit()
         self.secret_edit.setObjectName("totpSecret")
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -73,7 +73,7 @@ class AuthenticatorBox(QGroupBox):
         self.live.setLayout(live)
         self.live.hide()
         reminder = label(_("<b>Recovery codes.</b> {reminder}").format(
-            reminder=html.escape(totp.RECOVERY_REMINDER)), name="recoveryReminder")
+            reminder=html.escape(_(totp.RECOVERY_REMINDER))), name="recoveryReminder")
         layout = QVBoxLayout(self)
         layout.addWidget(warning)
         layout.addWidget(self.secret_edit)
