@@ -231,3 +231,33 @@ def test_an_undone_bookmark_leaves_the_bookmarks_column(
     assert marks.feed is not None and all(  # …for good: not in the feed's rows either
         getattr(r, "status", None) is None or r.status.original.id != status_id
         for r in marks.feed.rows)
+
+
+def test_a_muted_account_leaves_the_columns_at_once(
+        deck: tuple[DeckWidget, DeckController, dict[str, str]], aloop: LoopRunner,
+        mock: MockServer) -> None:
+    from fedidesk.core.entities import Relationship
+
+    widget, controller, handles = deck
+    _post(mock, "bob", "Bob talks a lot")
+    _post(mock, "bob", "@alice are you there?")
+    home = widget.add_column(ColumnSpec(account=handles["alice"], kind=ColumnKind.HOME))
+    notes = widget.add_column(ColumnSpec(account=handles["alice"],
+                                         kind=ColumnKind.NOTIFICATIONS, grouped=False))
+    bobs_own = widget.add_column(ColumnSpec(account=handles["bob"], kind=ColumnKind.HOME))
+    aloop.until(lambda: any("Bob talks" in t for t in _texts(home.model))
+                and notes.model.rowCount() > 0
+                and any("Bob talks" in t for t in _texts(bobs_own.model)))
+    bob_id = str(_post(mock, "bob", "one more")["account"]["id"])  # type: ignore[index]
+    aloop.until(lambda: any("one more" in t for t in _texts(home.model)))
+    notes_before = notes.model.rowCount()
+
+    # Muted, notifications still shown: gone from home, notifications stay.
+    controller.relationship_confirmed(handles["alice"], Relationship(
+        id=bob_id, muting=True, muting_notifications=False))
+    assert not any("Bob" in t or "one more" in t for t in _texts(home.model))
+    assert notes.model.rowCount() == notes_before
+    assert any("Bob talks" in t for t in _texts(bobs_own.model))  # another account's deck
+    # Blocked: the notifications go too.
+    controller.relationship_confirmed(handles["alice"], Relationship(id=bob_id, blocking=True))
+    assert notes.model.rowCount() < notes_before

@@ -122,6 +122,8 @@ def test_mute_dialog_with_duration_and_notifications(
     api = api_for("alice")
     carol = account_id(aloop, api, "carol")
     window = open_profile(qtbot, aloop, api, carol)
+    confirmed: list[object] = []
+    window.relationshipConfirmed.connect(confirmed.append)
     window.mute_button.click()
     aloop.until(lambda: any(d.isVisible() for d in window.findChildren(MuteDialog)))
     dialog = window.findChild(MuteDialog)
@@ -134,6 +136,7 @@ def test_mute_dialog_with_duration_and_notifications(
     rel = relationship(aloop, api, carol)
     assert rel.muting and not rel.muting_notifications
     assert [a.id for a in aloop.run(api.mutes()).items] == [carol]
+    assert [(r.id, r.muting) for r in confirmed] == [(carol, True)]  # type: ignore[attr-defined]
 
     window.mute_button.click()
     aloop.until(lambda: window.mute_button.text() == "Mute…" and not window.busy)

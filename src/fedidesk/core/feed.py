@@ -568,6 +568,19 @@ class TimelineFeed:
         self._note_cursors([item])
         self._insert_top([item])
 
+    def drop_account(self, account_id: str) -> None:
+        """Remove the rows of ``account_id``: their posts and boosts, posts boosted from
+        them, and notifications they caused (they were muted or blocked)."""
+        def theirs(item: TimelineItem) -> bool:
+            status = item.status
+            if status is not None and account_id in (status.account.id,
+                                                     status.original.account.id):
+                return True
+            cause = getattr(item.entity, "account", None)
+            return getattr(cause, "id", None) == account_id
+
+        self._remove_where(theirs)
+
     def drop_status(self, status_id: str) -> None:
         """Remove ``status_id``'s rows (and boosts of it): no longer in this column, e.g. a
         bookmark undone in a bookmarks column."""

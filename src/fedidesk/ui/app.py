@@ -199,6 +199,7 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         controller.editRequested.connect(windows.edit)
         controller.redraftRequested.connect(windows.redraft)
         controller.threadRequested.connect(windows.open_thread)
+        windows.relationshipConfirmed.connect(controller.relationship_confirmed)
         controller.profileRequested.connect(windows.profile)
         crash.parent_widget = window
         if sandbox is not None:

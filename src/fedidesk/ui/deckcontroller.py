@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from fedidesk.core.columns import ColumnKind, ColumnSpec, TimelineItem
 from fedidesk.core.context import AppContext
-from fedidesk.core.entities import Status
+from fedidesk.core.entities import Relationship, Status
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.feed import TimelineFeed
 from fedidesk.core.i18n import _
@@ -118,6 +118,22 @@ class DeckController(QObject):
 
     def models_for(self, account: str) -> Iterable[TimelineModel]:
         return [c.model for c in self.columns if c.spec.account == account]
+
+    def relationship_confirmed(self, account: str, rel: Relationship) -> None:
+        """A muted or blocked account's rows leave ``account``'s columns at once, as they
+        would from the server's next answers; their notifications too when those are
+        muted. Their own profile column, bookmarks and favourites keep them."""
+        if not (rel.muting or rel.blocking) or not rel.id:
+            return
+        kept = (ColumnKind.PROFILE, ColumnKind.BOOKMARKS, ColumnKind.FAVOURITES)
+        notifications = (ColumnKind.NOTIFICATIONS, ColumnKind.MENTIONS)
+        for column in self.columns:
+            kind, feed = column.spec.kind, getattr(column, "feed", None)
+            if column.spec.account != account or kind in kept or feed is None:
+                continue
+            if kind in notifications and not (rel.blocking or rel.muting_notifications):
+                continue
+            feed.drop_account(rel.id)
 
     def _toggle_confirmed(self, account: str, action: str, status_id: str, on: bool) -> None:
         """An undone bookmark or favourite leaves that account's bookmarks or favourites."""

@@ -298,11 +298,14 @@ class ProfileWindow(QWidget):
     Signals:
         loaded(): the account and relationship are shown.
         relationshipChanged(Relationship): the relationship shown changed.
+        relationshipConfirmed(Relationship): the server confirmed a change (follow, mute,
+            block…); the deck hides a muted or blocked account's rows.
         failed(str): loading or an action failed; the message shown.
     """
 
     loaded = Signal()
     relationshipChanged = Signal(object)
+    relationshipConfirmed = Signal(object)
     failed = Signal(str)
 
     AVATAR = 88
@@ -668,6 +671,7 @@ class ProfileWindow(QWidget):
             return False
         self.message.hide()
         self.set_relationship(rel)
+        self.relationshipConfirmed.emit(rel)
         return True
 
     async def _reconcile(self, before: Relationship, what: str) -> Relationship | None:

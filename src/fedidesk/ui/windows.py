@@ -11,7 +11,7 @@ import logging
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from fedidesk.core.context import AppContext
@@ -43,7 +43,14 @@ def link_query(url: str) -> str:
 
 
 class WindowManager(QObject):
-    """Creates and tracks secondary windows for the main window."""
+    """Creates and tracks secondary windows for the main window.
+
+    Signals:
+        relationshipConfirmed(str, Relationship): in a profile window of the account
+            (handle), the server confirmed a new relationship.
+    """
+
+    relationshipConfirmed = Signal(str, object)
 
     def __init__(self, ctx: AppContext, parent_widget: QWidget | None = None) -> None:
         super().__init__()
@@ -138,6 +145,8 @@ class WindowManager(QObject):
                                open_profile=lambda acc_id: self.profile(account, acc_id),
                                open_thread=lambda sid: self.open_thread(account, sid),
                                my_id=entry.account_id)
+        window.relationshipConfirmed.connect(
+            lambda rel: self.relationshipConfirmed.emit(account, rel))
         self._keep(window)
 
     def open_link(self, url: str, account: str | None = None) -> None:
