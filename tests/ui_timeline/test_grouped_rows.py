@@ -88,3 +88,17 @@ def test_grouped_follow_verb_agrees_with_everyone(qtbot: object, english_afterwa
     assert _follow_header(3) == group_of_3
     assert _follow_header(2) == group_of_2
     assert _follow_header(1) == single  # n == 0 others: the single-person text
+
+
+def test_screen_readers_hear_how_many_people(qtbot: object) -> None:
+    model = TimelineModel(now=lambda: NOW)
+    first = group_item(_note("10", "bob"))
+    group = first.entity
+    assert isinstance(group, Notification)
+    joined = type(first)("notification", merge(group, _note("11", "carol")), "11")
+    model.insert_newer([joined])
+    spoken = model.accessible_text(model.item(0))
+    assert spoken.startswith("Carol and 1 other favourited your post.")
+    single = TimelineModel(now=lambda: NOW)
+    single.insert_newer([group_item(_note("12", "dave"))])
+    assert single.accessible_text(single.item(0)).startswith("Dave: favourite notification.")

@@ -38,6 +38,7 @@ from fedidesk.core.entities import Account, Status
 from fedidesk.core.html import SafeContent, plain_text, sanitize
 from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.ui.identities import IdentityCache
+from fedidesk.ui.postlayout import notification_text
 from fedidesk.ui.reltime import now_utc, spoken_age
 from fedidesk.ui.timelineroles import (
     AUTHOR_ROLES,
@@ -716,10 +717,16 @@ class TimelineModel(QAbstractListModel):
         parts: list[str] = []
         if note is not None:
             who = self.identities.get(note.account).name
+            count = int(getattr(note, "notifications_count", 1) or 1)
             kind = NOTIFICATION_KINDS.get(note.type)
-            # TRANSLATORS: screen-reader text; {kind} is e.g. "mention" or "follow request".
-            parts.append(_("{name}: {kind} notification.").format(
-                name=who, kind=_(kind) if kind is not None else note.type.replace("_", " ")))
+            said = notification_text(note.type, who, count) if count > 1 else None
+            if said is not None:  # a group: "Ada and 3 others favourited your post."
+                parts.append(f"{said}.")
+            else:
+                # TRANSLATORS: screen-reader text; {kind} is e.g. "mention" or "follow
+                # request".
+                parts.append(_("{name}: {kind} notification.").format(
+                    name=who, kind=_(kind) if kind is not None else note.type.replace("_", " ")))
         if status is not None:
             shown = status.original
             author = self.identities.get(shown.account)
