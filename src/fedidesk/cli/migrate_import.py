@@ -10,6 +10,12 @@ interrupted and run again; it continues where it stopped and never sends a follo
 account and writes ``import-report.json`` and ``import-report.txt`` into DIR.
 
 Progress goes to stderr; the plan, summary or report (or JSON) to stdout.
+
+Exit status (as everywhere: 0 success, 1 failure with the reason on stderr, 2 usage):
+``import`` exits 1 when rows are left after the run — open ones (deferred, or waiting for
+the next day's follow limit: run it again) or ones the server refused (``failed``: see
+``verify``) — and when DIR holds no export files (no job is made then); ``verify`` exits 1
+while something is not on the new account yet.
 """
 
 from __future__ import annotations
@@ -23,8 +29,8 @@ from typing import Any
 from fedidesk.core.context import AppContext
 from fedidesk.core.i18n import _, ngettext
 from fedidesk.core.migration.assistant import ImportOutcome, import_folder, parse_only
-from fedidesk.core.migration.importer import ImportProgress, hhmm
-from fedidesk.core.migration.importjournal import ImportJournal
+from fedidesk.core.migration.importer import ImportProgress, ImportSummary, hhmm
+from fedidesk.core.migration.importjournal import FAILED, ImportJournal
 from fedidesk.core.migration.plan import CATEGORIES, FOLLOWS_VIA, SERVER, VIA_API, Plan
 from fedidesk.core.migration.reasons import describe, state_text
 from fedidesk.core.migration.verify import REPORT_JSON, REPORT_TEXT, verify
@@ -106,7 +112,12 @@ async def _main(args: argparse.Namespace) -> int:
     finally:
         await ctx.aclose()
     _print(outcome, as_json=args.json)
-    return 0
+    if outcome.summary is None:
+        return 0
+    left = left_lines(outcome.summary)
+    for line in left:
+        _warn(line)
+    return 1 if left else 0
 
 
 def _warn(message: str) -> None:
@@ -195,18 +206,29 @@ def _print(outcome: ImportOutcome, *, as_json: bool) -> None:
                                          for s, n in sorted(states.items())))
     for note in summary.notes:
         print(_("Note: {note}").format(note=note))
+    if not left_lines(summary):
+        print(_("Finished. Check the result with: fedidesk migrate verify."))
+
+
+def left_lines(summary: ImportSummary) -> list[str]:
+    """What the run left undone, and what to do (empty when everything is finished)."""
+    lines = []
     if summary.open_rows and summary.resumes_at:
-        print(ngettext(
+        lines.append(ngettext(
             "{count} row is not finished; run the same command again after {time}.",
             "{count} rows are not finished; run the same command again after {time}.",
             summary.open_rows).format(count=summary.open_rows, time=hhmm(summary.resumes_at)))
     elif summary.open_rows:
-        print(ngettext(
+        lines.append(ngettext(
             "{count} row is not finished; run the same command again later.",
             "{count} rows are not finished; run the same command again later.",
             summary.open_rows).format(count=summary.open_rows))
-    else:
-        print(_("Finished. Check the result with: fedidesk migrate verify."))
+    if failed := summary.total(FAILED):
+        lines.append(ngettext(
+            "{count} row was refused by the new server; see why with: fedidesk migrate verify.",
+            "{count} rows were refused by the new server; see why with: fedidesk migrate "
+            "verify.", failed).format(count=failed))
+    return lines
 
 
 def follows_via_lines(plan: Plan) -> list[str]:

@@ -17,7 +17,14 @@ open rows (``pending``/``resolved``) category by category, committing every step
   filters are created (v2, with keywords) unless an identical one exists; mutes, blocks and
   domain blocks are checked before they are sent too;
 * a domain that keeps timing out is deferred by the per-domain breaker; its rows stay
-  open for a later run while everything else finishes.
+  open for a later run while everything else finishes;
+* only a refusal is final: a 4xx answer (422 …) marks the row ``failed`` with the server's
+  words. A server error (5xx, an unreadable answer), a timeout or a lost connection leaves
+  the row open with a deferred reason (``DEFERRED_SERVER``, ``DEFERRED_NETWORK``,
+  ``NO_ANSWER``), so the next run (or the assistant's *Continue*) tries it again. A write
+  that may have happened (a follow, a new list, a filter) is checked before it is sent
+  again. After ``MAX_SERVER_ERRORS`` server errors in a row a category stops for this run;
+  a revoked sign-in (401) stops the whole run with every row still open.
 
 Merge only: nothing is ever unfollowed, unblocked, unmuted or deleted.
 
@@ -37,8 +44,10 @@ from fedidesk.core.contacts.follow import FollowBudget
 from fedidesk.core.entities import Relationship
 from fedidesk.core.errors import (
     ApiError,
+    AuthExpiredError,
     NetworkError,
     RateLimitedError,
+    ServerUnavailableError,
     UncertainOutcomeError,
     ValidationError,
 )
@@ -72,6 +81,7 @@ from fedidesk.core.migration.reasons import (
     DAILY_LIMIT,
     DAILY_LIMIT_TAGS,
     DEFERRED_NETWORK,
+    DEFERRED_SERVER,
     FOLLOWS_REFUSED,
     MEMBER_BLOCKED,
     MEMBER_NOT_FOLLOWED,
@@ -81,6 +91,7 @@ from fedidesk.core.migration.reasons import (
     NOT_IN_EXPORT,
     RATE_LIMITED,
     SERVER_IMPORT,
+    SERVER_TROUBLE,
     Reason,
     category_label,
     describe,
@@ -91,6 +102,10 @@ from fedidesk.core.migration.source import FilterRow, FollowRow, ImportSource, M
 
 ACCOUNT_CATEGORIES = ("follows", "mutes", "blocks", "lists")
 MAX_RATE_RETRIES = 3
+#: Server errors in a row after which a category waits for the next run.
+MAX_SERVER_ERRORS = 3
+#: Errors after which a write may or may not have happened: check before sending again.
+MAYBE_DONE = (UncertainOutcomeError, ServerUnavailableError)
 
 
 def hhmm(epoch: float) -> str:
@@ -121,6 +136,10 @@ class ImportSummary:
     #: When the daily follow budget resets, if it stopped follows.
     resumes_at: float | None = None
     notes: list[str] = field(default_factory=list)
+
+    def total(self, state: str) -> int:
+        """Rows in ``state`` over all categories (e.g. ``FAILED``: refused by the server)."""
+        return sum(states.get(state, 0) for states in self.counts.values())
 
 
 Progress = Callable[[ImportProgress], None]
@@ -192,6 +211,8 @@ class _Runner:
     existing_domains: set[str] | None = None
     filter_titles: set[str] | None = None
     follow_stop: Reason | None = None
+    #: Server errors (5xx) in a row in the current category.
+    server_errors: int = 0
     #: This category's resolved target ids in run order, and relationships read ahead.
     upcoming: list[str] = field(default_factory=list)
     read_ahead: dict[str, Relationship] = field(default_factory=dict)
@@ -274,8 +295,10 @@ class _Runner:
             self.summary.writes += 1
             rel = await self.api.follow(account_id, reblogs=opts.show_boosts,
                                         notify=opts.notify, languages=opts.languages or None)
-        except UncertainOutcomeError:
-            rel = await self.relationship(account_id)  # reconcile, never re-POST blindly
+        except MAYBE_DONE:
+            # No answer, or a 5xx (a proxy's 502/504 may hide a follow that went through):
+            # reconcile, never re-POST blindly. Not following yet → the row stays open.
+            rel = await self.relationship(account_id)
             if not (rel.following or rel.requested):
                 raise
         except ValidationError as exc:
@@ -352,7 +375,11 @@ class _Runner:
             self.lists_by_title = {lst.title: lst.id for lst in await self.api.lists()}
         if title not in self.lists_by_title:
             self.summary.writes += 1
-            self.lists_by_title[title] = (await self.api.create_list(title)).id
+            try:
+                self.lists_by_title[title] = (await self.api.create_list(title)).id
+            except MAYBE_DONE:
+                self.lists_by_title = None  # it may exist now: read the lists again first
+                raise
         return self.lists_by_title[title]
 
     async def do_lists(self, row: JobRow) -> None:
@@ -407,7 +434,11 @@ class _Runner:
         if wanted is None:
             self.set(row, SKIPPED, Reason(NOT_IN_EXPORT))
             return
-        await self.write(lambda: self.create_filter(wanted))
+        try:
+            await self.write(lambda: self.create_filter(wanted))
+        except MAYBE_DONE:
+            self.filter_titles = None  # it may exist now: read the filters again first
+            raise
         self.filter_titles.add(row.item)
         self.set(row, DONE, attempt=True)
 
@@ -434,6 +465,7 @@ class _Runner:
         for _attempt in range(MAX_RATE_RETRIES):
             try:
                 await handler(row)
+                self.server_errors = 0
                 return
             except RateLimitedError as exc:
                 resume = exc.reset_at or self.clock.time() + 300
@@ -449,12 +481,23 @@ class _Runner:
                 self.set(row, row.state, Reason.of(DEFERRED_NETWORK, text=exc.user_message),
                          attempt=True)
                 return
-            except _StopCategory:
-                raise
-            except ApiError as exc:
+            except (_StopCategory, AuthExpiredError):
+                raise  # signed out: every row would fail; all stay open for later
+            except ServerUnavailableError as exc:
+                self.server_trouble(row, exc)
+                return
+            except ApiError as exc:  # a refusal (4xx): final, in the server's words
                 self.set(row, FAILED, message(exc.user_message), attempt=True)
                 return
         self.set(row, row.state, Reason(RATE_LIMITED))
+
+    def server_trouble(self, row: JobRow, exc: ServerUnavailableError) -> None:
+        """Leave ``row`` open for the next run; stop the category after a few in a row."""
+        self.set(row, row.state, Reason.of(DEFERRED_SERVER, text=exc.user_message),
+                 attempt=True)
+        self.server_errors += 1
+        if self.server_errors >= MAX_SERVER_ERRORS:
+            raise _StopCategory(Reason(SERVER_TROUBLE))
 
 
 async def run_import(api: MastodonApi, journal: ImportJournal, job: Job, source: ImportSource,
@@ -470,6 +513,7 @@ async def run_import(api: MastodonApi, journal: ImportJournal, job: Job, source:
     unsubscribe = bg.governor.add_listener(
         lambda at: runner.say(_("Rate limited; continues at {time}.").format(time=hhmm(at))))
     journal.set_job_state(job.id, "running")
+    journal.reopen_server_errors(job.id)  # stored as failed by older versions
     try:
         categories = [c for c in CATEGORIES if only is None or c in only]
         todo = {c: journal.rows(job.id, c, open_only=True) for c in categories}
@@ -477,6 +521,7 @@ async def run_import(api: MastodonApi, journal: ImportJournal, job: Job, source:
         for category in categories:
             runner.upcoming = [r.target_id for r in todo[category] if r.target_id]
             runner.read_ahead.clear()
+            runner.server_errors = 0
             for row in todo[category]:
                 if cancel is not None and cancel():
                     runner.summary.cancelled = True
@@ -487,7 +532,7 @@ async def run_import(api: MastodonApi, journal: ImportJournal, job: Job, source:
                     # TRANSLATORS: e.g. "Follows: 400 follows per day reached; …".
                     runner.summary.notes.append(_("{category}: {reason}").format(
                         category=category_label(category), reason=describe(stop.reason)))
-                    if category != "lists":
+                    if category != "lists" or stop.reason.code == SERVER_TROUBLE:
                         break
             if runner.summary.cancelled:
                 break

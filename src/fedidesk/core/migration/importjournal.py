@@ -6,12 +6,16 @@ Stored in the ``jobs`` / ``job_rows`` tables (``core/storage.py``, SQLite in WAL
 
     pending ──► resolved ──► done | requested | failed(reason) | skipped(reason)
 
-``pending``: not yet looked up (or deferred: its domain is not answering); ``resolved``:
+``pending``: not yet looked up (or deferred: its domain, or the new server, is not answering
+right now); ``resolved``:
 the target's id on the new server is known (``target_id``); ``done``: it is there (made by
 us, or already there); ``requested``: a follow request awaits approval, or the follow was
-handed to the server's CSV import (reason ``SERVER_IMPORT``); ``failed`` and ``skipped``
-carry a reason. ``pending``/``resolved`` are picked up again by the next run; the final
-states never are, so re-running a finished import sends nothing.
+handed to the server's CSV import (reason ``SERVER_IMPORT``); ``failed`` (the server
+refused it: a 4xx) and ``skipped`` carry a reason. ``pending``/``resolved`` are picked up
+again by the next run; the final states never are, so re-running a finished import sends
+nothing. A server error or a lost connection is not final: the row stays open with a
+deferred reason. Versions before that stored a 5xx as ``failed``; ``reopen_server_errors``
+opens those rows again.
 
 Reasons are ``reasons.Reason`` values, stored encoded (a code and its parameters, see
 ``reasons.encode``); rows from older versions hold English text and read back as legacy
@@ -27,19 +31,29 @@ with until the user changes it.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from fedidesk.core.clock import Clock, SystemClock
+from fedidesk.core.migration.reasons import (
+    DEFERRED_SERVER,
+    LEGACY,
+    MESSAGE,
+    Reason,
+    decode,
+    encode,
+)
 from fedidesk.core.migration.reasons import SERVER_IMPORT as SERVER_IMPORT
-from fedidesk.core.migration.reasons import Reason, decode, encode
 from fedidesk.core.storage import Database
 
 KIND = "migration-import"
 PENDING, RESOLVED = "pending", "resolved"
 DONE, REQUESTED, FAILED, SKIPPED = "done", "requested", "failed", "skipped"
 OPEN_STATES = (PENDING, RESOLVED)
+#: The server's error message for a 5xx, in every language: "… (HTTP 503) …".
+SERVER_ERROR_TEXT = re.compile(r"\(HTTP 5\d\d\)")
 FINAL_STATES = (DONE, REQUESTED, FAILED, SKIPPED)
 
 
@@ -183,6 +197,23 @@ class ImportJournal:
             "WHERE job_id = ? AND category = ? AND item = ?",
             (state, target_id, encode(reason), 1 if attempt else 0, self.clock.time(), job_id,
              category, item))
+
+    def reopen_server_errors(self, job_id: int) -> int:
+        """Open again the rows an earlier version marked ``failed`` for a server error (5xx):
+        they were never refused, only not answered. Returns how many were opened."""
+        reopened = 0
+        for r in self.db.execute("SELECT * FROM job_rows WHERE job_id = ? AND state = ?",
+                                 (job_id, FAILED)):
+            reason = decode(r["reason"])
+            text = reason.get("text") if reason is not None else ""
+            if reason is None or reason.code not in (MESSAGE, LEGACY) or not (
+                    SERVER_ERROR_TEXT.search(text)):
+                continue
+            self.set_state(job_id, r["category"], r["item"],
+                           RESOLVED if r["target_id"] else PENDING,
+                           reason=Reason.of(DEFERRED_SERVER, text=text))
+            reopened += 1
+        return reopened
 
     def counts(self, job_id: int) -> dict[str, dict[str, int]]:
         """``{category: {state: count}}``."""

@@ -33,6 +33,8 @@ SUSPENDED = "suspended"
 DEFERRED_TIMEOUT = "deferred_timeout"  # domain
 DEFERRED_DOMAIN = "deferred_domain"  # domain
 DEFERRED_NETWORK = "deferred_network"  # text
+#: The new server answered with a 5xx (or an unreadable answer): retried by the next run.
+DEFERRED_SERVER = "deferred_server"  # text
 DOMAIN_BLOCKED = "domain_blocked"  # domain
 MOVED = "moved"  # handle
 NEW_LIST = "new_list"
@@ -53,11 +55,14 @@ MEMBER_REQUESTED = "member_requested"
 NOT_IN_EXPORT = "not_in_export"
 NO_ANSWER = "no_answer"
 RATE_LIMITED = "rate_limited"
+#: A category stopped for this run after several server errors in a row.
+SERVER_TROUBLE = "server_trouble"
 NOT_IMPORTED = "not_imported"
 SELF = "self"
 STATE = "state"  # state
 
-DEFERRED_CODES = frozenset({DEFERRED_TIMEOUT, DEFERRED_DOMAIN, DEFERRED_NETWORK})
+DEFERRED_CODES = frozenset({DEFERRED_TIMEOUT, DEFERRED_DOMAIN, DEFERRED_NETWORK,
+                            DEFERRED_SERVER})
 #: Old journal texts that carried logic, and their codes.
 LEGACY_CODES = {"requested via server import": SERVER_IMPORT, "already there": ALREADY}
 
@@ -69,6 +74,8 @@ TEXTS: dict[str, str] = {
     DEFERRED_DOMAIN: N_("deferred: {domain} is not answering; a later run tries again"),
     # TRANSLATORS: {text} is an error message that is already translated.
     DEFERRED_NETWORK: N_("deferred: {text}"),
+    # TRANSLATORS: {text} is the server's error message, already translated.
+    DEFERRED_SERVER: N_("deferred: {text}"),
     DOMAIN_BLOCKED: N_("you block the domain {domain}"),
     # TRANSLATORS: the account moved; {handle} is its new address.
     MOVED: N_("moved to {handle}"),
@@ -94,6 +101,8 @@ TEXTS: dict[str, str] = {
     NOT_IN_EXPORT: N_("no longer in the export"),
     NO_ANSWER: N_("no answer; checked: not done yet; next run retries"),
     RATE_LIMITED: N_("still rate limited; a later run continues"),
+    SERVER_TROUBLE: N_("the new server keeps answering with errors; the rest waits for the "
+                       "next run"),
     NOT_IMPORTED: N_("not imported yet"),
     # TRANSLATORS: the old account followed (muted, listed…) the account being moved to.
     SELF: N_("this is the new account itself: nothing to do"),

@@ -127,8 +127,10 @@ def _advice(category: str, status: str, row: JobRow | None) -> tuple[Reason | No
         return reason, _("The account approves followers by hand; wait for the approval.")
     if row.open:
         return reason or Reason(NOT_IMPORTED), _("Run the import again to continue.")
+    # Final rows (a refusal, a 4xx, is final too): running the import again sends nothing.
     return (reason or Reason.of(STATE, state=row.state),
-            _("See the reason; run the import again after fixing it."))
+            _("See why; the import will not try it again. Add it by hand on the new server "
+              "if you still want it."))
 
 
 async def verify(api: MastodonApi, source_dir: str | Path, *, account: str = "",

@@ -19,7 +19,7 @@ from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.migration.assistant import import_folder
 from fedidesk.core.migration.importer import ImportProgress, ImportSummary, hhmm
-from fedidesk.core.migration.importjournal import OPEN_STATES, ImportJournal
+from fedidesk.core.migration.importjournal import FAILED, OPEN_STATES, SKIPPED, ImportJournal
 from fedidesk.core.migration.plan import SERVER, SERVER_IMPORT_DIR, Plan
 from fedidesk.core.migration.reasons import describe, state_text
 from fedidesk.ui.migration.base import MigrationPage, error_text, label, number, red
@@ -33,6 +33,24 @@ from fedidesk.ui.migration.state import (
 RUNNING, PAUSED, PARTIAL, FINISHED = "running", "paused", "partial", "finished"
 #: How long after the daily limit resets an automatic continue starts (seconds).
 RESUME_SLACK = 60.0
+
+
+def not_imported(counts: dict[str, dict[str, int]]) -> int:
+    """Rows that will not arrive: refused by the server (``failed``) or ``skipped``."""
+    return sum(tally.get(FAILED, 0) + tally.get(SKIPPED, 0) for tally in counts.values())
+
+
+def not_imported_text(counts: dict[str, dict[str, int]]) -> str:
+    """The "N things could not be imported" sentence (empty when there are none)."""
+    n = not_imported(counts)
+    return ngettext("{n} thing could not be imported; the report (next step) says why.",
+                    "{n} things could not be imported; the report (next step) says why.",
+                    n).format(n=number(n)) if n else ""
+
+
+def finished_text(counts: dict[str, dict[str, int]]) -> str:
+    """The result once nothing is open: everything there, or how many could not be."""
+    return not_imported_text(counts) or _("Everything is imported. Continue to the report.")
 
 
 def follows_via_text(choice: str, plan: Plan | None, *, past: bool = False) -> str:
@@ -151,7 +169,7 @@ class ImportPage(MigrationPage):
         elif self.state.import_state == PAUSED and not self.busy():
             self.result.setText(_("Paused. <b>Resume</b> continues where it stopped."))
         elif self.state.import_state == FINISHED and not self.busy() and not self.summary:
-            self.result.setText(_("Everything is imported. Continue to the report."))
+            self.result.setText(finished_text(self.job_counts()))
         self._buttons()
 
     def _plan(self) -> Any:
@@ -255,12 +273,13 @@ class ImportPage(MigrationPage):
                                 "itself.")
             left = ngettext("{n} thing is left for later.", "{n} things are left for later.",
                             summary.open_rows).format(n=number(summary.open_rows))
+            refused = not_imported_text(summary.counts)
             self.result.setText(left + when + " " + _(
                 "<b>Continue import</b> picks them up; you can look at the report already.")
-                + (f"<ul>{notes}</ul>" if notes else ""))
+                + (" " + refused if refused else "") + (f"<ul>{notes}</ul>" if notes else ""))
         else:
             self.state.import_state = FINISHED
-            self.result.setText(_("Everything is imported. Continue to the report.")
+            self.result.setText(finished_text(summary.counts)
                                 + (f"<ul>{notes}</ul>" if notes else ""))
 
     # ---- continuing after the daily limit -------------------------------------------------
