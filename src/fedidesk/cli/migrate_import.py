@@ -15,7 +15,8 @@ Exit status (as everywhere: 0 success, 1 failure with the reason on stderr, 2 us
 ``import`` exits 1 when rows are left after the run — open ones (deferred, or waiting for
 the next day's follow limit: run it again) or ones the server refused (``failed``: see
 ``verify``) — and when DIR holds no export files (no job is made then); ``verify`` exits 1
-while something is not on the new account yet.
+while something is not on the new account yet (and, like ``import``, when DIR holds no
+export files).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from fedidesk.core.migration.importer import ImportProgress, ImportSummary, hhmm
 from fedidesk.core.migration.importjournal import FAILED, ImportJournal
 from fedidesk.core.migration.plan import CATEGORIES, FOLLOWS_VIA, SERVER, VIA_API, Plan
 from fedidesk.core.migration.reasons import describe, state_text
+from fedidesk.core.migration.source import require_export_files
 from fedidesk.core.migration.verify import REPORT_JSON, REPORT_TEXT, verify
 
 COMMANDS = ("import", "status", "verify")
@@ -92,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _main(args: argparse.Namespace) -> int:
+    if args.migrate_command in ("import", "verify"):
+        require_export_files(args.source)  # before anything is made: no job, no report
     ctx = AppContext.create(args.profile_dir, allow_session_only=args.session_only)
     try:
         if args.migrate_command == "status":

@@ -10,6 +10,10 @@ The import side only needs simple rows (``mastodon.md`` §7.1, §7.2):
 
 The CSV files are read with ``formats`` (Mastodon's header detection, ``@`` stripped,
 hosts lowercased, duplicates dropped, 20 MB / 20,000 rows); bad rows become ``problems``.
+
+``read_source`` is lenient (a missing file is an empty category); ``require_export_files``
+is the gate before an import or a check: a folder that does not exist or holds none of these
+files raises ``NoExportFilesError`` naming the folder and the files expected.
 """
 
 from __future__ import annotations
@@ -20,20 +24,61 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import _
 from fedidesk.core.migration import formats
 from fedidesk.core.migration.bundle import EXTRAS_FILE, FilterData, read_extras
 from fedidesk.core.migration.formats import FollowRow, ListRow, MuteRow, ReadResult
 
-__all__ = ["FilterRow", "FollowRow", "ImportSource", "ListRow", "MuteRow", "read_source"]
+__all__ = ["FilterRow", "FollowRow", "ImportSource", "ListRow", "MuteRow", "NoExportFilesError",
+           "export_files", "read_source", "require_export_files"]
 
 MAX_FILE_BYTES = formats.MAX_FILE_BYTES
 #: Also accepted: the names Mastodon's export URLs use (``follows.csv`` …).
-ALIASES: dict[str, tuple[str, ...]] = {
+ALIASES: dict[formats.Kind, tuple[str, ...]] = {
     "following": ("follows.csv",), "muting": ("mutes.csv",), "blocking": ("blocks.csv",),
     "domain_blocking": ("domain_blocks.csv",), "bookmarks": (), "lists": (),
 }
 FILTER_FILES = ("custom_filters.json", "filters.json")
+
+
+class NoExportFilesError(FedideskError):
+    """The folder to import from does not exist or holds no export file."""
+
+
+def expected_files() -> tuple[str, ...]:
+    """The names to tell people: Mastodon's export files and our ``extras.json``."""
+    return (*(formats.FILENAMES[kind] for kind in ALIASES), FILTER_FILES[0], EXTRAS_FILE)
+
+
+def known_files() -> tuple[str, ...]:
+    """Every file name the import reads: ``expected_files`` and the other names accepted."""
+    aliases = (alias for names in ALIASES.values() for alias in names)
+    return (*expected_files(), *aliases, *FILTER_FILES[1:])
+
+
+def export_files(directory: str | Path) -> list[Path]:
+    """The known export files in ``directory`` (none if it is not a folder)."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        return []
+    return [folder / name for name in known_files() if (folder / name).is_file()]
+
+
+def require_export_files(directory: str | Path) -> list[Path]:
+    """``export_files(directory)``, or ``NoExportFilesError`` naming the folder and the
+    files expected when it does not exist or holds none."""
+    expected = ", ".join(expected_files())
+    if not Path(directory).is_dir():
+        raise NoExportFilesError(_(
+            "{folder} does not exist or is not a folder. Choose the folder with your export "
+            "files ({files}).").format(folder=directory, files=expected))
+    found = export_files(directory)
+    if not found:
+        raise NoExportFilesError(_(
+            "No export files found in {folder}. Expected one or more of: {files}.").format(
+                folder=directory, files=expected))
+    return found
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from fedidesk.core.migration.reasons import (
     state_text,
 )
 from fedidesk.core.migration.resolve import resolver_for
-from fedidesk.core.migration.source import read_source
+from fedidesk.core.migration.source import read_source, require_export_files
 
 REPORT_JSON = "import-report.json"
 REPORT_TEXT = "import-report.txt"
@@ -135,7 +135,9 @@ def _advice(category: str, status: str, row: JobRow | None) -> tuple[Reason | No
 
 async def verify(api: MastodonApi, source_dir: str | Path, *, account: str = "",
                  journal: ImportJournal | None = None, save: bool = True) -> Report:
-    """Check every row of the export against the new account (read-only)."""
+    """Check every row of the export against the new account (read-only);
+    ``NoExportFilesError`` if ``source_dir`` holds no export files."""
+    require_export_files(source_dir)
     source = read_source(source_dir)
     plan = await build_plan(api, source, account=account, budget_left=10**9,
                             resolver=await resolver_for(api))

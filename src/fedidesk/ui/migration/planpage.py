@@ -41,6 +41,7 @@ from fedidesk.core.migration.plan import (
     split_list_item,
 )
 from fedidesk.core.migration.reasons import describe
+from fedidesk.core.migration.source import require_export_files
 from fedidesk.ui.migration.base import MigrationPage, error_text, label, number, red
 from fedidesk.ui.migration.state import (
     FOLLOWS_VIA_LABELS,
@@ -284,6 +285,7 @@ class PlanPage(MigrationPage):
 
     async def _check(self, api: Any, generation: int) -> None:
         try:
+            require_export_files(self.state.folder)  # a clear message, and Next stays off
             outcome = await import_folder(api, self.shared.ctx.db, self.state.new,
                                           self.state.folder, dry_run=True,
                                           only=import_categories(self.state.categories),
