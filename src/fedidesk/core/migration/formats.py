@@ -421,9 +421,11 @@ def read_rows(source: Source, kind: Kind | None = None, *, filename: str | None 
     for line, record in pending:
         if len(rows) >= MAX_ROWS:
             result.truncated = True
-            result.problem(line, _("more than {n} rows: the rest was not read "
-                                   "(Mastodon refuses such files; split it)")
-                           .format(n=f"{MAX_ROWS:,}"))
+            # The one note about it (callers add none), kept even past MAX_PROBLEMS.
+            result.problem_count += 1
+            result.problems.append(RowProblem(line, _(
+                "more than {n} rows: the rest was not read (Mastodon refuses such files; "
+                "split it)").format(n=f"{MAX_ROWS:,}")))
             break
         cells = {col: unescape_cell(record[i]) if i < len(record) else ""
                  for i, col in enumerate(columns)}

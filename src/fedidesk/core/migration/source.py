@@ -40,6 +40,9 @@ ALIASES: dict[formats.Kind, tuple[str, ...]] = {
     "domain_blocking": ("domain_blocks.csv",), "bookmarks": (), "lists": (),
 }
 FILTER_FILES = ("custom_filters.json", "filters.json")
+#: Where a Mastodon filter can apply (``CustomFilter::VALID_CONTEXTS``).
+FILTER_CONTEXTS = ("home", "notifications", "public", "thread", "account")
+DEFAULT_CONTEXT = ("home", "public")
 
 
 class NoExportFilesError(FedideskError):
@@ -86,7 +89,7 @@ class FilterRow:
     """One keyword filter to recreate (``custom_filters.json`` or ``extras.json``)."""
 
     title: str
-    context: tuple[str, ...] = ("home", "public")
+    context: tuple[str, ...] = DEFAULT_CONTEXT
     action: str = "warn"
     keywords: tuple[tuple[str, bool], ...] = ()
     expires_at: float | None = None
@@ -125,11 +128,9 @@ def _rows(source: ImportSource, kind: formats.Kind, read: Any) -> list[Any]:
     except formats.FormatError as exc:
         source.problems.append(f"{path.name}: {exc.user_message}")
         return []
+    # A file over the row cap has its note among these ("line 20001: more than 20,000 …").
     source.problems.extend(_("{file} line {line}: {reason}").format(
         file=path.name, line=p.line, reason=p.reason) for p in result.problems)
-    if result.truncated:
-        source.problems.append(_("{file}: more than {count} rows; the rest is ignored.").format(
-            file=path.name, count=formats.MAX_ROWS))
     return list(result.rows)
 
 
@@ -151,15 +152,34 @@ def _timestamp(value: Any) -> float | None:
         return None
 
 
-def filter_from_json(item: dict[str, Any]) -> FilterRow | None:
-    """One filter from ``custom_filters.json`` or the v2 API shape; ``None`` if unusable."""
+def filter_contexts(value: Any) -> tuple[str, ...] | None:
+    """A filter's known contexts, in order, from a list or a single string (``"home"``);
+    ``DEFAULT_CONTEXT`` when none is given, ``None`` when none of those given is known."""
+    given = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    names = [str(c).strip().lower() for c in given if str(c).strip()]
+    if not names:
+        return DEFAULT_CONTEXT
+    known = tuple(dict.fromkeys(n for n in names if n in FILTER_CONTEXTS))
+    return known or None
+
+
+def filter_from_json(item: dict[str, Any], problems: list[str] | None = None
+                     ) -> FilterRow | None:
+    """One filter from ``custom_filters.json`` or the v2 API shape; ``None`` if unusable
+    (no title, or no known context: then a note goes to ``problems``). Unknown contexts
+    are dropped."""
     title = str(item.get("title") or "").strip()
     if not title:
+        return None
+    context = filter_contexts(item.get("context"))
+    if context is None:
+        if problems is not None:
+            problems.append(_("Filter “{title}”: no known context (one of {known}); "
+                              "skipped.").format(title=title, known=", ".join(FILTER_CONTEXTS)))
         return None
     raw = item.get("keywords_attributes", item.get("keywords")) or []
     keywords = tuple((str(k.get("keyword", "")), bool(k.get("whole_word", False)))
                      for k in raw if isinstance(k, dict) and k.get("keyword"))
-    context = tuple(str(c) for c in item.get("context") or ()) or ("home", "public")
     action = str(item.get("action") or item.get("filter_action") or "warn")
     return FilterRow(title, context, action, keywords, _timestamp(item.get("expires_at")))
 
@@ -177,9 +197,26 @@ def _load_json(path: Path, problems: list[str]) -> Any:
 
 
 def _from_extras(data: FilterData) -> FilterRow:
-    return FilterRow(data.title, data.context or ("home", "public"), data.filter_action,
+    return FilterRow(data.title, data.context or DEFAULT_CONTEXT, data.filter_action,
                      tuple((k.keyword, k.whole_word) for k in data.keywords if k.keyword),
                      _timestamp(data.expires_at))
+
+
+def _filters_file(path: Path, problems: list[str]) -> list[FilterRow]:
+    """The filters in ``custom_filters.json``: ``{"custom_filters": [{…}, …]}`` (Mastodon's
+    export, ``mastodon.md`` §7.1; ``filters`` also accepted). Another shape is noted."""
+    data = _load_json(path, problems)
+    if data is None:
+        return []
+    key = next((k for k in ("custom_filters", "filters") if isinstance(data, dict) and k in data),
+               None)
+    items = (data[key] or []) if key is not None else None
+    if not isinstance(items, list):
+        problems.append(_("{file}: expected an object with a “custom_filters” list, as "
+                          "Mastodon exports it; skipped.").format(file=path.name))
+        return []
+    return [row for item in items if isinstance(item, dict)
+            and (row := filter_from_json(item, problems)) is not None]
 
 
 def _read_json(source: ImportSource) -> None:
@@ -194,11 +231,7 @@ def _read_json(source: ImportSource) -> None:
             source.tags = list(dict.fromkeys(n for n in names if n))
             filters.extend(_from_extras(f) for f in extras.filters if f.title.strip())
     if path := _find(source.directory, FILTER_FILES):
-        data = _load_json(path, source.problems)
-        items = data.get("custom_filters") or data.get("filters") or [] if isinstance(
-            data, dict) else []
-        filters.extend(row for item in items if isinstance(item, dict)
-                       and (row := filter_from_json(item)) is not None)
+        filters.extend(_filters_file(path, source.problems))
     seen: set[str] = set()
     for row in filters:
         if row.title not in seen:
