@@ -261,3 +261,34 @@ def test_a_muted_account_leaves_the_columns_at_once(
     # Blocked: the notifications go too.
     controller.relationship_confirmed(handles["alice"], Relationship(id=bob_id, blocking=True))
     assert notes.model.rowCount() < notes_before
+
+
+def test_a_changed_filter_applies_to_posts_already_shown(
+        deck: tuple[DeckWidget, DeckController, dict[str, str]], aloop: LoopRunner,
+        mock: MockServer) -> None:
+    from fedidesk.ui.timelineroles import Role
+
+    widget, controller, handles = deck
+    spider = _post(mock, "bob", "Look at this huge spider")
+    _post(mock, "bob", "Cats are nice")
+    home = widget.add_column(ColumnSpec(account=handles["alice"], kind=ColumnKind.HOME))
+    aloop.until(lambda: any("huge spider" in t for t in _texts(home.model))
+                and any("Cats" in t for t in _texts(home.model)))
+
+    def warned() -> str:
+        row = home.model.row_of(f"status:{spider['id']}")
+        return str(home.model.index(row).data(Role.FilterRole) or "")
+
+    api = controller.ctx.accounts.api(handles["alice"])
+    made = aloop.run(api.create_filter("Arachnids", ["home"], keywords=[("spider", True)]))
+    aloop.run(controller.refilter(handles["alice"]))  # type: ignore[arg-type]
+    assert warned() == "Arachnids"  # collapsed with the filter's title
+    aloop.run(api.delete_filter(made.id))
+    aloop.run(api.create_filter("No spiders", ["home"], filter_action="hide",
+                                keywords=[("SPIDER", False)]))
+    aloop.run(controller.refilter(handles["alice"]))  # type: ignore[arg-type]
+    assert not any("huge spider" in t for t in _texts(home.model))  # hidden
+    assert any("Cats" in t for t in _texts(home.model))
+    assert home.feed is not None and any(  # kept in the feed, hidden only in the view
+        getattr(r, "status", None) is not None and r.status.id == str(spider["id"])
+        for r in home.feed.rows)

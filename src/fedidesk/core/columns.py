@@ -193,6 +193,17 @@ class TimelineItem:
             return self.entity.status
         return self.entity.last_status
 
+    def with_status(self, status: Status) -> TimelineItem:
+        """This row showing ``status`` in place of ``self.status`` (same id and order)."""
+        entity = self.entity
+        if isinstance(entity, Status):
+            entity = status
+        elif isinstance(entity, Notification):
+            entity = replace(entity, status=status)
+        else:
+            entity = replace(entity, last_status=status)
+        return TimelineItem(self.kind, entity, self.sort_id)
+
     @property
     def raw(self) -> dict[str, Any]:
         """The API JSON this item was built from (for the cache)."""

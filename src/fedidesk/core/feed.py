@@ -568,6 +568,19 @@ class TimelineFeed:
         self._note_cursors([item])
         self._insert_top([item])
 
+    def restate(self, change: Callable[[TimelineItem], TimelineItem]) -> int:
+        """Swap each row for ``change(row)`` where that is a new object (e.g. new filter
+        results); returns how many rows changed."""
+        changed = 0
+        for index, row in enumerate(self.rows):
+            if isinstance(row, TimelineItem):
+                new = change(row)
+                if new is not row:
+                    self.rows[index] = new
+                    self._emit(self.on_replace, new)
+                    changed += 1
+        return changed
+
     def drop_account(self, account_id: str) -> None:
         """Remove the rows of ``account_id``: their posts and boosts, posts boosted from
         them, and notifications they caused (they were muted or blocked)."""

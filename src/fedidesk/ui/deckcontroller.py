@@ -8,6 +8,7 @@ a ``TimelineModel`` bound to it, a ``TimelineView`` with the ``PostDelegate`` an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -21,6 +22,7 @@ from fedidesk.core.context import AppContext
 from fedidesk.core.entities import Relationship, Status
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.feed import TimelineFeed
+from fedidesk.core.filtermatch import compile_filters, refiltered
 from fedidesk.core.i18n import _
 from fedidesk.core.media import MediaFetcher
 from fedidesk.core.timelinecache import TimelineCache
@@ -36,6 +38,7 @@ from fedidesk.ui.notifier import Notifier
 from fedidesk.ui.postdelegate import PostDelegate
 from fedidesk.ui.postdocument import EmojiImages
 from fedidesk.ui.postmenu import PostActions
+from fedidesk.ui.reltime import now_utc
 from fedidesk.ui.timelinemodel import TimelineModel
 from fedidesk.ui.timelineview import TimelineView
 from fedidesk.ui.wakewatch import WakeWatch
@@ -79,6 +82,7 @@ class DeckController(QObject):
             parent=self)
         self._identities: dict[str, IdentityCache] = {}
         self.columns: list[ColumnWidget] = []
+        self._refilter_timers: dict[str, QTimer] = {}
         self.actions = StatusActions(self._api, self.models_for, self)
         self.actions.message.connect(self.message)
         self.actions.confirmed.connect(self._toggle_confirmed)
@@ -134,6 +138,40 @@ class DeckController(QObject):
             if kind in notifications and not (rel.blocking or rel.muting_notifications):
                 continue
             feed.drop_account(rel.id)
+
+    def refilter(self, account: str) -> asyncio.Task[Any] | None:
+        """The account's filters changed: read them and re-check the posts already shown
+        in its columns ("hide" removes them, "warn" collapses them, deleted filters let
+        them show again)."""
+        return spawn(self._refilter(account), owner=self)
+
+    def _filters_changed_on_stream(self, account: str) -> None:
+        """Every column of the account hears ``filters_changed``: re-check once for all."""
+        timer = self._refilter_timers.get(account)
+        if timer is None:
+            timer = self._refilter_timers[account] = QTimer(self)
+            timer.setSingleShot(True)
+            timer.setInterval(500)
+            timer.timeout.connect(lambda: self.refilter(account))
+        timer.start()
+
+    async def _refilter(self, account: str) -> None:
+        try:
+            filters = await self._api(account).filters()
+        except FedideskError as exc:
+            log.info("Could not read the filters of %s: %s", account, exc)
+            return
+        compiled = compile_filters(filters, now_utc())
+
+        def change(item: TimelineItem) -> TimelineItem:
+            status = item.status
+            new = refiltered(status, compiled) if status is not None else None
+            return item if new is None or new is status else item.with_status(new)
+
+        for column in list(self.columns):
+            feed = getattr(column, "feed", None)
+            if column.spec.account == account and feed is not None:
+                feed.restate(change)
 
     def _toggle_confirmed(self, account: str, action: str, status_id: str, on: bool) -> None:
         """An undone bookmark or favourite leaves that account's bookmarks or favourites."""
@@ -196,6 +234,7 @@ class DeckController(QObject):
 
         feed.on_state = on_state
         feed.on_error = on_error
+        feed.on_filters_changed = lambda: self._filters_changed_on_stream(spec.account)
         if spec.kind.value in NOTIFICATION_KINDS:
             deliver = feed.on_insert_newer
 

@@ -48,9 +48,11 @@ class WindowManager(QObject):
     Signals:
         relationshipConfirmed(str, Relationship): in a profile window of the account
             (handle), the server confirmed a new relationship.
+        filtersChanged(str): the account's filters were changed in its filter window.
     """
 
     relationshipConfirmed = Signal(str, object)
+    filtersChanged = Signal(str)
 
     def __init__(self, ctx: AppContext, parent_widget: QWidget | None = None) -> None:
         super().__init__()
@@ -180,8 +182,8 @@ class WindowManager(QObject):
         except FedideskError as exc:
             show_error(self.parent_widget, _("Cannot open mutes and filters"), exc.user_message)
             return
-        window: QWidget = ModerationWindow(
-            api, open_profile=lambda acc_id: self.profile(account, acc_id))
+        window = ModerationWindow(api, open_profile=lambda acc_id: self.profile(account, acc_id))
+        window.filtersChanged.connect(lambda: self.filtersChanged.emit(account))
         window.setWindowTitle(_("Mutes, blocks and filters — {account}").format(account=account))
         self._keep(window)
 
