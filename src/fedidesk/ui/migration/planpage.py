@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
@@ -56,6 +56,9 @@ STATUS_TEXT = {"to_add": N_("to add"), "already_there": N_("already there"),
                "unresolvable": N_("can't be found"), "deferred": N_("server not answering"),
                "finished": N_("done earlier")}
 DAILY = 400
+HEADING_ALIGNMENT = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+#: Room around a heading's text inside its section (both sides together), in pixels.
+HEADING_PADDING = 8
 
 
 def item_text(category: str, item: str) -> str:
@@ -232,10 +235,14 @@ class PlanPage(MigrationPage):
         self.summary.verticalHeader().hide()
         self.summary.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.summary.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        # Category names ("Stummgeschaltete Konten") take the room they need on one line;
+        # the number columns share the rest, their headings wrapping onto a second line.
         header = self.summary.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for column in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(HEADING_ALIGNMENT)
+        header.sectionResized.connect(self._fit_headings)
         self.summary.setMaximumHeight(230)
         self.body.addWidget(self.summary)
         self.follows_choice = FollowsChoice()
@@ -323,6 +330,7 @@ class PlanPage(MigrationPage):
                                                   _(STATUS_TEXT[bucket]),
                                                   describe(item.note)]))
             top.setExpanded(name != "follows" or cat.total() < 50)
+        self.summary.resizeRowsToContents()
         self._fit_summary()
         adds = sum(len(c.to_add) for c in plan.categories.values())
         self.status.setText(ngettext(
@@ -336,6 +344,22 @@ class PlanPage(MigrationPage):
         warnings = [*plan.warnings, *plan.source.problems]
         self.warnings.setText("".join(f"<div>⚠ {html.escape(w)}</div>" for w in warnings))
         self.warnings.setVisible(bool(warnings))
+
+    def _fit_headings(self) -> None:
+        """Make the heading row as tall as its longest wrapped heading (Qt does not)."""
+        header = self.summary.horizontalHeader()
+        metrics = header.fontMetrics()
+        needed = metrics.height()
+        for column in range(header.count()):
+            heading = self.summary.horizontalHeaderItem(column)
+            if heading is None:
+                continue
+            room = QRect(0, 0, max(1, header.sectionSize(column) - HEADING_PADDING), 10_000)
+            needed = max(needed, metrics.boundingRect(room, int(HEADING_ALIGNMENT),
+                                                      heading.text()).height())
+        if header.minimumHeight() != needed + HEADING_PADDING:
+            header.setMinimumHeight(needed + HEADING_PADDING)
+            self._fit_summary()
 
     def _fit_summary(self) -> None:
         """As tall as its rows (up to 230 px), leaving room for the choice and the details."""
