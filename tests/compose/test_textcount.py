@@ -59,3 +59,17 @@ def test_content_warning_counts_towards_the_limit() -> None:
 
 def test_blank_text_counts_nothing_but_the_cw() -> None:
     assert count_characters("   \n ", "cw") == 2
+
+
+def test_leading_and_trailing_whitespace_does_not_count() -> None:
+    # Mastodon strips text and content warning (Ruby's String#strip) before measuring.
+    assert count_characters("\n\n  hello \t\n") == 5
+    assert count_characters("hello", "  cw \n") == 5 + 2
+    assert count_characters(" a  b ") == len("a  b")
+    assert remaining("x" * 500 + "\n\n", max_characters=500) == 0
+
+
+def test_only_ascii_whitespace_is_stripped() -> None:
+    # Ruby's strip keeps the no-break space and the ideographic space.
+    assert count_characters("\u00a0hi\u3000") == 4
+    assert count_characters("\r\n\v\f\x00hi\x00") == 2

@@ -6,7 +6,12 @@ Before measuring, Mastodon rewrites the text:
   default; the server says how many in ``configuration.statuses``, ``mastodon.md`` §1.3),
   however long it really is;
 * a remote mention ``@user@domain`` counts as ``@user`` only;
-* the content warning counts towards the same limit as the text.
+* the content warning counts towards the same limit as the text;
+* text and content warning are stripped first (``Status#prepare_contents`` runs Ruby's
+  ``String#strip`` before validation), so leading and trailing ASCII whitespace and NUL
+  (space, tab, line feed, vertical tab, form feed, carriage return) do not count. Other
+  spaces (no-break space, ideographic space …) are not stripped and do count, except that
+  a text made only of whitespace of any kind counts nothing (Rails' ``blank?``).
 
 The rewritten string is then measured in Unicode code points (Ruby's ``String#length``),
 so an emoji or a CJK ideograph is one character, not two UTF-16 units. Newer servers count
@@ -20,6 +25,8 @@ import re
 from dataclasses import dataclass
 
 DEFAULT_URL_LENGTH = 23
+# What Ruby's ``String#strip`` removes at both ends: NUL and ASCII whitespace only.
+RUBY_STRIPPED = "\0\t\n\v\f\r "
 
 # http(s) URLs only (Mastodon extracts with ``extract_url_without_protocol: false``).
 # Balanced parentheses stay inside (Wikipedia links); trailing punctuation does not.
@@ -89,9 +96,13 @@ def countable_text(text: str, url_length: int = DEFAULT_URL_LENGTH) -> str:
 def count_characters(text: str, spoiler_text: str = "", *,
                      url_length: int = DEFAULT_URL_LENGTH) -> int:
     """How many characters of the server's ``max_characters`` this post uses."""
-    if not text.strip():
-        text = ""
-    return len(spoiler_text) + len(countable_text(text, url_length))
+    text = "" if not text.strip() else ruby_strip(text)
+    return len(ruby_strip(spoiler_text)) + len(countable_text(text, url_length))
+
+
+def ruby_strip(text: str) -> str:
+    """``text`` without what Ruby's ``String#strip`` removes (see ``RUBY_STRIPPED``)."""
+    return text.strip(RUBY_STRIPPED)
 
 
 def remaining(text: str, spoiler_text: str = "", *, max_characters: int = 500,
