@@ -60,3 +60,14 @@ def test_default_and_switching_keep_everyone_signed_in(accounts: AccountManager)
     assert accounts.token("a@one.example") == "token-a-123"
     assert accounts.token("b@two.example") == "token-b-123"
     assert "token" not in accounts.settings.path.read_text()
+
+
+def test_the_timeout_setting_reaches_every_account_client(
+        fake: FakeServer, accounts: AccountManager) -> None:
+    entry = _login(fake, accounts, FakeBrowser(fake))
+    accounts.settings.set("network.timeout_s", 7.0)
+    api = accounts.api(entry.handle)
+    assert api.client.timeout.read == 7.0
+    accounts.settings.set("network.timeout_s", 45.0)  # changed while the app runs
+    assert api.client.timeout.read == 45.0
+    assert api.client.timeout.connect == 10.0  # connecting never waits longer than 10 s

@@ -233,3 +233,25 @@ def test_screenshot(qtbot: Any, view: TimelineView, model: TimelineModel) -> Non
     model.append_older(make_items(0, 40))
     qtbot.wait(20)
     assert view.viewport().grab().save("/tmp/timeline.png")  # noqa: S108 (inspected by hand)
+
+
+def test_a_new_text_size_lays_every_post_out_again(view: TimelineView, model: TimelineModel,
+                                                   qtbot: object) -> None:
+    """The text size setting changes the application font: rows grow with it."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    model.insert_newer(make_items(0, 5))
+    qtbot.waitUntil(lambda: view.visualRect(model.index(0)).height() > 0)  # type: ignore[attr-defined]
+    before = view.visualRect(model.index(0)).height()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = QFont(app.font())
+    bigger = QFont(original)
+    bigger.setPointSizeF(original.pointSizeF() * 1.5)
+    try:
+        app.setFont(bigger)
+        qtbot.waitUntil(  # type: ignore[attr-defined]
+            lambda: view.visualRect(model.index(0)).height() > before * 1.3)
+    finally:
+        app.setFont(original)

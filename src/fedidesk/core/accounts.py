@@ -17,7 +17,7 @@ import httpx
 from fedidesk.core.api import MastodonApi
 from fedidesk.core.auth.oauth import AppStore, OAuthClient, server_key
 from fedidesk.core.errors import AuthExpiredError, FedideskError
-from fedidesk.core.http import make_client
+from fedidesk.core.http import client_timeouts, make_client
 from fedidesk.core.i18n import N_, _
 from fedidesk.core.secrets import SecretStore, token_key
 from fedidesk.core.settings import Settings
@@ -90,6 +90,15 @@ class AccountManager:
         self.apps = AppStore(db, secrets)
         self._http_factory = http_factory or make_client
         self._apis: dict[str, MastodonApi] = {}
+        settings.on_change(self._setting_changed)
+
+    def _timeout(self) -> float:
+        return float(self.settings.get("network.timeout_s"))
+
+    def _setting_changed(self, name: str, _value: object) -> None:
+        if name == "network.timeout_s":  # applies to the next request of every account
+            for api in self._apis.values():
+                api.client.timeout = client_timeouts(self._timeout())
 
     def list(self) -> list[AccountEntry]:
         return [AccountEntry.from_json(a) for a in self.settings.accounts]
@@ -145,7 +154,7 @@ class AccountManager:
                 raise AuthExpiredError(
                     _("fedidesk no longer has the sign-in for {handle}. Please sign in again.")
                     .format(handle=entry.handle))
-            api = MastodonApi(entry.base_url, token)
+            api = MastodonApi(entry.base_url, token, timeout=self._timeout())
             self._apis[entry.handle] = api
         return api
 

@@ -46,7 +46,14 @@ from fedidesk.core.errors import (
     ServerUnavailableError,
     ValidationError,
 )
-from fedidesk.core.http import RetryPolicy, Sender, make_client, require_secure_url, send
+from fedidesk.core.http import (
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+    Sender,
+    make_client,
+    require_secure_url,
+    send,
+)
 from fedidesk.core.i18n import _
 from fedidesk.core.ratelimit import USER, Priority, RateLimitGovernor, governor_for
 from fedidesk.core.redact import register_secret
@@ -192,13 +199,14 @@ class MastodonApi:
         governor: RateLimitGovernor | None = None,
         clock: Clock | None = None,
         policy: RetryPolicy | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self.base_url = require_secure_url(base_url.rstrip("/"))
         register_secret(token)
         self._token = token
         self.clock: Clock = clock or SystemClock()
         self._owns_client = client is None
-        self.client = client or make_client()
+        self.client = client or make_client(timeout)
         self.governor = governor or governor_for(self.base_url, token, clock=self.clock)
         self._sender = Sender(self.client, self.governor, policy or RetryPolicy(), self.clock)
         self._bridge: MastodonPyBridge | None = None

@@ -71,13 +71,22 @@ async def _enforce_secure(request: httpx.Request) -> None:
     require_secure_url(request.url)
 
 
+#: Seconds before a request without progress is given up (the setting ``network.timeout_s``).
+DEFAULT_TIMEOUT = 20.0
+
+
+def client_timeouts(timeout: float) -> httpx.Timeout:
+    """Give up on a request after ``timeout`` seconds without progress (connecting: 10 s
+    at most)."""
+    return httpx.Timeout(connect=min(10.0, timeout), read=timeout, write=timeout, pool=timeout)
+
+
 def make_client(
-    timeout: float = 20, *, transport: httpx.AsyncBaseTransport | None = None
+    timeout: float = DEFAULT_TIMEOUT, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` with explicit timeouts, our User-Agent and https enforcement."""
-    timeouts = httpx.Timeout(connect=min(10.0, timeout), read=timeout, write=timeout, pool=timeout)
     return httpx.AsyncClient(
-        timeout=timeouts,
+        timeout=client_timeouts(timeout),
         headers={"User-Agent": USER_AGENT},
         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
         follow_redirects=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -91,6 +92,15 @@ class TimelineView(QListView):
             model.rowsBuffered.connect(self._prepare_arrivals)
             model.set_live(self.verticalScrollBar().value() == 0)
         self.post_delegate.watch(model)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A new font (the text size setting, or the system's): every post is laid out and
+        # measured again, whichever settings listener runs first.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.post_delegate.clear()
+            self.scheduleDelayedItemsLayout()
+            self.viewport().update()
+        super().changeEvent(event)
 
     def timeline(self) -> TimelineModel | None:
         """The model, if it is a ``TimelineModel``."""
