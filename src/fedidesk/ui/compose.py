@@ -49,7 +49,7 @@ from fedidesk.core.drafts import Draft, DraftMedia, DraftStore
 from fedidesk.core.entities import CustomEmoji, Status
 from fedidesk.core.errors import FedideskError, ValidationError
 from fedidesk.core.html import plain_text
-from fedidesk.core.i18n import N_, _, ngettext
+from fedidesk.core.i18n import N_, _, current_language, ngettext
 from fedidesk.core.paths import resolve_paths
 from fedidesk.core.posting import (
     custom_emojis,
@@ -467,23 +467,42 @@ class ComposeWindow(QWidget):
             if draft.poll is not None:
                 self.poll_editor.set_poll(draft.poll)
             if draft.edit_of:
-                self.setWindowTitle(_("Edit post"))
                 # TRANSLATORS: button that saves the edited post
                 self.post_button.setText(_("Save"))
                 # Mastodon cannot change who sees a post after it is published.
                 self.visibility.setEnabled(False)
-            if draft.in_reply_to_id and not self._reply_to and not draft.edit_of:
-                self.reply_label.setText(_("Replying to an earlier post"))
-                self.reply_banner.show()
+            self._show_reply_state(draft)
         finally:
             self._loading = False
         self.restore_bar.hide()
         self.editor.moveCursor(self.editor.textCursor().MoveOperation.End)
         self._update_state()
 
+    def _show_reply_state(self, draft: Draft) -> None:
+        """Title and reply banner that say what ``draft`` is: an edit, a reply or a new post."""
+        reply = self._reply_to
+        if reply is not None and draft.in_reply_to_id != reply.id:
+            # Another draft was restored: the post this window was opened on is not its
+            # target any more (and must not be looked up when posting from another account).
+            self._reply_to = reply = None
+        if draft.edit_of:
+            self.setWindowTitle(_("Edit post"))
+            self.reply_banner.hide()
+        elif reply is not None:
+            self.setWindowTitle(_("Reply to @{handle}").format(handle=reply.account.acct))
+            self.reply_banner.show()
+        elif draft.in_reply_to_id:
+            self.setWindowTitle(_("Reply"))
+            self.reply_label.setText(_("Replying to an earlier post"))
+            self.reply_label.setAccessibleName(_("Replying to an earlier post"))
+            self.reply_banner.show()
+        else:
+            self.setWindowTitle(_("New post"))
+            self.reply_banner.hide()
+
     def _prefill(self) -> None:
         self._select(self.account_box, self._reply_account)
-        self._select(self.language, _system_language())
+        self._select(self.language, _default_language())
         reply = self._reply_to
         if reply is None:
             return
@@ -791,8 +810,6 @@ def _named(widget: W, name: str) -> W:
     return widget
 
 
-def _system_language() -> str:
-    from PySide6.QtCore import QLocale
-
-    name = QLocale.system().name().split("_")[0]
-    return name if name and name != "C" else "en"
+def _default_language() -> str:
+    """A new post's language: the app's own language (what its person reads and writes)."""
+    return current_language() or "en"
