@@ -23,6 +23,10 @@ from fedidesk.core.storage import Database
 
 NAMESPACE = "drafts"
 VISIBILITIES = ("public", "unlisted", "private", "direct")
+# The poll durations a composer offers (5 minutes … 7 days), in seconds.
+POLL_DURATIONS: tuple[int, ...] = (300, 1800, 3600, 21_600, 43_200, 86_400, 259_200, 604_800)
+# Mastodon's shortest poll (``PollExpirationValidator``: 5 minutes).
+POLL_MIN_EXPIRATION = 300
 
 
 def new_id() -> str:

@@ -10,12 +10,19 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from fedidesk.core.api import MastodonApi, parse_json
-from fedidesk.core.drafts import Draft, DraftMedia, DraftPoll
-from fedidesk.core.entities import CustomEmoji, MediaAttachment, Status, from_dict
+from fedidesk.core.drafts import (
+    POLL_DURATIONS,
+    POLL_MIN_EXPIRATION,
+    Draft,
+    DraftMedia,
+    DraftPoll,
+)
+from fedidesk.core.entities import CustomEmoji, MediaAttachment, Poll, Status, from_dict
 from fedidesk.core.errors import ApiError, ServerUnavailableError
 from fedidesk.core.probe import Limits, ServerInfo, _limits
 
@@ -88,15 +95,50 @@ async def sync_descriptions(api: MastodonApi, draft: Draft) -> Draft:
     return draft.replace(media=tuple(media))
 
 
-def draft_for_edit(account: str, status: Status, source: Mapping[str, Any]) -> Draft:
-    """A draft that edits ``status``: its source text and CW, and its attachments by id."""
+def poll_seconds_left(poll: Poll, now: datetime | None = None) -> int:
+    """How long ``poll`` still runs, as an ``expires_in`` for editing or redrafting it.
+
+    Rounded to whole minutes (whole hours from a day on), or to one of the usual
+    durations when that is at most 2 % (and five minutes) away, and never below Mastodon's
+    minimum of five minutes (an ended poll gets that minimum). A poll without an end gets
+    a day.
+    """
+    if poll.expires_at is None:
+        return 86_400
+    current = now or datetime.now(UTC)
+    expires_at = poll.expires_at
+    if expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)
+    left = (expires_at - current).total_seconds()
+    if left <= POLL_MIN_EXPIRATION:
+        return POLL_MIN_EXPIRATION
+    usual = min(POLL_DURATIONS, key=lambda seconds: abs(seconds - left))
+    if abs(usual - left) <= min(300.0, left * 0.02):
+        return usual
+    step = 3600 if left >= 86_400 else 60
+    return max(POLL_MIN_EXPIRATION, round(left / step) * step)
+
+
+def hides_totals(poll: Poll) -> bool:
+    """Whether ``poll`` was made with ``hide_totals``: Mastodon then sends every option's
+    ``votes_count`` as null until it ends (``Poll#show_totals_now?``). An ended poll shows
+    its totals either way, so it reads as not hiding them."""
+    return (not poll.expired and bool(poll.options)
+            and all(option.votes_count is None for option in poll.options))
+
+
+def draft_for_edit(account: str, status: Status, source: Mapping[str, Any], *,
+                   now: datetime | None = None) -> Draft:
+    """A draft that edits ``status``: its source text and CW, its attachments by id and its
+    poll with the time it has left and its hidden totals."""
     media = tuple(DraftMedia(path=m.url or m.preview_url or "", description=m.description or "",
                              media_id=m.id, uploaded_description=m.description or "")
                   for m in status.media_attachments)
     poll = None
     if status.poll is not None:
         poll = DraftPoll(options=tuple(o.title for o in status.poll.options),
-                         multiple=status.poll.multiple)
+                         expires_in=poll_seconds_left(status.poll, now),
+                         multiple=status.poll.multiple, hide_totals=hides_totals(status.poll))
     return Draft(account=account, text=str(source.get("text") or status.text or ""),
                  spoiler=str(source.get("spoiler_text") or status.spoiler_text),
                  visibility=status.visibility, language=status.language,

@@ -1,11 +1,13 @@
 """The composer's poll editor: 2 to the server's maximum options, a duration, single/multiple.
 
 Durations offered are the usual ones (5 minutes … 7 days) clipped to the server's
-``min_expiration``/``max_expiration``; each option is limited to
-``max_characters_per_option``.
+``min_expiration``/``max_expiration``, plus the time an edited poll has left when that is
+none of them; each option is limited to ``max_characters_per_option``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
@@ -21,25 +23,47 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fedidesk.core.drafts import DraftPoll
+from fedidesk.core.drafts import POLL_DURATIONS, DraftPoll
 from fedidesk.core.i18n import _, ngettext
 from fedidesk.core.probe import Limits
 from fedidesk.ui.composeicons import compose_icon
 
-DURATIONS: tuple[int, ...] = (300, 1800, 3600, 21_600, 43_200, 86_400, 259_200, 604_800)
+DURATIONS = POLL_DURATIONS
+
+
+def _days(n: int) -> str:
+    return ngettext("{n} day", "{n} days", n).format(n=QLocale().toString(n))
+
+
+def _hours(n: int) -> str:
+    return ngettext("{n} hour", "{n} hours", n).format(n=QLocale().toString(n))
+
+
+def _minutes(n: int) -> str:
+    return ngettext("{n} minute", "{n} minutes", n).format(n=QLocale().toString(n))
+
+
+_UNITS: tuple[tuple[int, Callable[[int], str]], ...] = (
+    (86_400, _days), (3600, _hours), (60, _minutes))
 
 
 def duration_label(seconds: int) -> str:
-    """``seconds`` in words, in the largest whole unit (days, hours, minutes, else seconds)."""
-    if seconds and seconds % 86_400 == 0:
-        n = seconds // 86_400
-        return ngettext("{n} day", "{n} days", n).format(n=QLocale().toString(n))
-    if seconds and seconds % 3600 == 0:
-        n = seconds // 3600
-        return ngettext("{n} hour", "{n} hours", n).format(n=QLocale().toString(n))
-    if seconds and seconds % 60 == 0:
-        n = seconds // 60
-        return ngettext("{n} minute", "{n} minutes", n).format(n=QLocale().toString(n))
+    """``seconds`` in words: the largest unit that fits, plus the next smaller one when the
+    time is not a whole number of it ('2 days 5 hours'); else seconds."""
+    for index, (size, words) in enumerate(_UNITS):
+        if seconds < size:
+            continue
+        whole, rest = divmod(seconds, size)
+        label = words(whole)
+        if index + 1 < len(_UNITS):
+            smaller_size, smaller_words = _UNITS[index + 1]
+            if rest // smaller_size:
+                # TRANSLATORS: a duration in two units, e.g. "2 days" and "5 hours"
+                label = _("{larger} {smaller}").format(
+                    larger=label, smaller=smaller_words(rest // smaller_size))
+        elif rest:
+            continue  # a whole number of minutes and some seconds: say it in seconds
+        return label
     return seconds_label(seconds)
 
 
@@ -65,6 +89,7 @@ class PollEditor(QFrame):
         self.setObjectName("pollEditor")
         self.setAccessibleName(_("Poll"))
         self._options: list[QLineEdit] = []
+        self._hide_totals = False  # kept from an edited poll; Mastodon's UI does not offer it
         self._rows = QVBoxLayout()
         self._rows.setSpacing(4)
 
@@ -149,15 +174,27 @@ class PollEditor(QFrame):
         texts = list(poll.options)[: self.limits.poll_max_options]
         texts += [""] * (2 - len(texts))
         self._rebuild(texts)
-        index = self.duration.findData(poll.expires_in)
-        if index >= 0:
-            self.duration.setCurrentIndex(index)
+        self.duration.setCurrentIndex(self._duration_index(poll.expires_in))
         self.multiple.setChecked(poll.multiple)
+        self._hide_totals = poll.hide_totals
+
+    def _duration_index(self, seconds: int) -> int:
+        """The duration choice for ``seconds`` (within the server's limits), added in order
+        when it is none of the usual ones (an edited poll's time left)."""
+        seconds = min(max(seconds, self.limits.poll_min_expiration),
+                      self.limits.poll_max_expiration)
+        index = self.duration.findData(seconds)
+        if index >= 0:
+            return index
+        position = sum(1 for i in range(self.duration.count())
+                       if int(self.duration.itemData(i)) < seconds)
+        self.duration.insertItem(position, duration_label(seconds), seconds)
+        return position
 
     def poll(self) -> DraftPoll:
         return DraftPoll(options=tuple(e.text() for e in self._options),
                          expires_in=int(self.duration.currentData()),
-                         multiple=self.multiple.isChecked())
+                         multiple=self.multiple.isChecked(), hide_totals=self._hide_totals)
 
     def problem(self) -> str:
         """Why this poll cannot be posted yet ('' when it can)."""
