@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from fedidesk.core import i18n
 from fedidesk.core.drafts import Draft, DraftStore
 from fedidesk.core.entities import Status, from_dict
+from tests.compose.conftest import Run, until
 
 
 @pytest.fixture
@@ -57,3 +59,35 @@ def test_restored_draft_keeps_its_own_language(make_window: Any, drafts: DraftSt
     window = make_window()
     window.restore_button.click()
     assert window.language.currentData() == "fr"
+
+
+def test_tab_moves_focus_out_of_the_text(make_window: Any, qtbot: Any) -> None:
+    window = make_window()
+    window.activateWindow()
+    window.editor.setFocus()
+    qtbot.waitUntil(window.editor.hasFocus)
+    window.editor.setPlainText("hello")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText() == "hello"
+    assert not window.editor.hasFocus()
+    window.editor.setFocus()
+    qtbot.waitUntil(window.editor.hasFocus)
+    qtbot.keyClick(window.editor, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert window.editor.toPlainText() == "hello"
+    assert not window.editor.hasFocus()
+
+
+def test_tab_still_accepts_a_suggestion(make_window: Any, run: Run, qtbot: Any) -> None:
+    window = make_window()
+    window.activateWindow()
+    window.editor.setFocus()
+    popup = window.editor.completer.popup()
+
+    async def scenario() -> None:
+        window.editor.insertPlainText("hi @bo")
+        await until(lambda: popup is not None and popup.isVisible())
+
+    run(scenario())
+    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
+    assert window.editor.toPlainText() == "hi @bob "
+    assert window.editor.hasFocus()

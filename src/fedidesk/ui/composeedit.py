@@ -3,7 +3,8 @@
 ``ComposeEdit`` is a ``QPlainTextEdit`` (plain text is what Mastodon takes). Images
 dropped or pasted into it are reported through ``mediaReceived`` instead of being inserted
 as text. Typing ``@al`` or ``#ta`` asks ``search`` (debounced) for accounts or hashtags and
-offers them in a ``QCompleter`` popup; Enter or Tab accepts.
+offers them in a ``QCompleter`` popup; Enter or Tab accepts. With the popup closed, Tab
+and Shift+Tab move the keyboard focus like in any other field (no literal tabs).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class ComposeEdit(QPlainTextEdit):
         super().__init__(parent)
         self.media_dir = media_dir
         self.search: Search | None = None
+        self.setTabChangesFocus(True)
         self._seq = 0
         self._model = QStringListModel(self)
         self.completer = QCompleter(self._model, self)
@@ -130,6 +132,13 @@ class ComposeEdit(QPlainTextEdit):
         cursor.insertText(completion + " ")
         self.setTextCursor(cursor)
         self._popup().hide()
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Qt asks this before ``keyPressEvent`` on Tab: while suggestions are shown, Tab
+        # accepts one instead of leaving the field.
+        if self._popup().isVisible():
+            return False
+        return super().focusNextPrevChild(next)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
         popup = self._popup()
