@@ -36,16 +36,26 @@ def new_id() -> str:
 
 @dataclass(frozen=True)
 class DraftMedia:
-    """One attachment: the local file, its alt text and, once uploaded, the server's id."""
+    """One attachment: the local file, its alt text and, once uploaded, the server's id.
+
+    An attachment taken over from a published post (edit, delete and redraft) has no local
+    file: ``path`` is its URL on the server and ``preview_url`` its thumbnail.
+    """
 
     path: str
     description: str = ""
     media_id: str | None = None
     uploaded_description: str | None = None  # what the server has, to know when to PUT
+    preview_url: str | None = None
 
     @property
     def uploaded(self) -> bool:
         return self.media_id is not None
+
+    @property
+    def on_server_only(self) -> bool:
+        """Attached by id from a published post; there is no file to upload again."""
+        return self.path.startswith(("https://", "http://"))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,7 @@ async def sync_descriptions(api: MastodonApi, draft: Draft) -> Draft:
     for item in draft.media:
         if item.media_id and item.description != (item.uploaded_description or ""):
             await update_media(api, item.media_id, item.description)
-            item = DraftMedia(item.path, item.description, item.media_id, item.description)
+            item = replace(item, uploaded_description=item.description)
         media.append(item)
     return draft.replace(media=tuple(media))
 
@@ -132,7 +133,8 @@ def draft_for_edit(account: str, status: Status, source: Mapping[str, Any], *,
     """A draft that edits ``status``: its source text and CW, its attachments by id and its
     poll with the time it has left and its hidden totals."""
     media = tuple(DraftMedia(path=m.url or m.preview_url or "", description=m.description or "",
-                             media_id=m.id, uploaded_description=m.description or "")
+                             media_id=m.id, uploaded_description=m.description or "",
+                             preview_url=m.preview_url or m.url)
                   for m in status.media_attachments)
     poll = None
     if status.poll is not None:
@@ -144,6 +146,18 @@ def draft_for_edit(account: str, status: Status, source: Mapping[str, Any], *,
                  visibility=status.visibility, language=status.language,
                  sensitive=status.sensitive, in_reply_to_id=status.in_reply_to_id,
                  media=media, poll=poll, edit_of=status.id)
+
+
+def draft_for_redraft(account: str, status: Status, *, now: datetime | None = None) -> Draft:
+    """A new post from a deleted own ``status`` ("delete and redraft"), as Mastodon's web app
+    makes it: its text (the source the DELETE answer carries), CW, visibility, language,
+    reply, poll (with the time it had left) and its attachments with their alt text.
+
+    Mastodon keeps a deleted post's media unless asked to delete them (``delete_media``),
+    detaching them so the new post can attach them again by id.
+    """
+    source = {"text": status.text or "", "spoiler_text": status.spoiler_text}
+    return draft_for_edit(account, status, source, now=now).replace(edit_of=None)
 
 
 async def post_draft(api: MastodonApi, draft: Draft) -> Status:

@@ -411,6 +411,20 @@ class ComposeWindow(QWidget):
         self.media_button.setEnabled(
             len(tiles) < self.limits.max_media_attachments and not self.poll_button.isChecked())
         self.poll_button.setEnabled(not tiles)
+        self._update_account_box(tiles)
+
+    def _update_account_box(self, tiles: Sequence[MediaTile]) -> None:
+        """Only the author can edit a post, and attachments taken over from a deleted
+        post (attached by id) exist only on its account: both keep the account fixed."""
+        if self.editing:
+            why = _("An edit is saved by the account that published the post.")
+        elif any(t.on_server_only for t in tiles):
+            why = _("The attachments of the deleted post belong to this account. "
+                    "Remove them to post from another account.")
+        else:
+            why = ""
+        self.account_box.setEnabled(not why and not self._posting)
+        self.account_box.setToolTip(why or _("Which of your accounts posts this"))
 
     def _changed(self) -> None:
         self._update_state()
@@ -643,7 +657,15 @@ class ComposeWindow(QWidget):
         tile.destroyed.connect(lambda *_: self._uploads.pop(tile, None))
         if not item.media_id:
             self._start_upload(tile)
+        if item.on_server_only and item.preview_url:
+            spawn(self._show_preview(tile, item.preview_url), owner=tile)
         return tile
+
+    async def _show_preview(self, tile: MediaTile, url: str) -> None:
+        """The thumbnail of an attachment taken over from a published post."""
+        data = await self._fetch_image(url)
+        if data:
+            tile.set_preview(data)
 
     def _start_upload(self, tile: MediaTile) -> None:
         previous = self._uploads.pop(tile, None)
@@ -722,7 +744,7 @@ class ComposeWindow(QWidget):
         idle = _("Save") if self.editing else _("Post")
         busy = _("Saving…") if self.editing else _("Posting…")
         self.post_button.setText(busy if on else idle)
-        for widget in (self.editor, self.cw_edit, self.account_box, self.poll_editor):
+        for widget in (self.editor, self.cw_edit, self.poll_editor):
             widget.setEnabled(not on)
         self._update_state()
 

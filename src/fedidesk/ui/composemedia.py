@@ -89,6 +89,8 @@ class MediaTile(QFrame):
     def __init__(self, item: DraftMedia, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = item.path
+        self.preview_url = item.preview_url
+        self.on_server_only = item.on_server_only
         self.media_id = item.media_id
         self.uploaded_description = item.uploaded_description
         self.state = "ready" if item.media_id else "pending"
@@ -141,7 +143,20 @@ class MediaTile(QFrame):
         return self.alt.text().strip()
 
     def to_draft(self) -> DraftMedia:
-        return DraftMedia(self.path, self.description, self.media_id, self.uploaded_description)
+        return DraftMedia(self.path, self.description, self.media_id, self.uploaded_description,
+                          self.preview_url)
+
+    def set_preview(self, data: bytes) -> None:
+        """Show ``data`` (an image file's bytes) as the thumbnail; ignored if unreadable."""
+        image = QImage.fromData(data)
+        if image.isNull():
+            return
+        scaled = image.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                              Qt.TransformationMode.SmoothTransformation)
+        x = max(0, (scaled.width() - THUMB.width()) // 2)
+        y = max(0, (scaled.height() - THUMB.height()) // 2)
+        self.thumb.setPixmap(QPixmap.fromImage(
+            scaled.copy(x, y, THUMB.width(), THUMB.height())))
 
     def set_state(self, state: str, message: str = "") -> None:
         """``pending``, ``uploading``, ``processing``, ``ready`` or ``failed`` (with why)."""

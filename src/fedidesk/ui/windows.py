@@ -19,7 +19,7 @@ from fedidesk.core.drafts import DraftStore
 from fedidesk.core.entities import Status
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import _
-from fedidesk.core.posting import draft_for_edit
+from fedidesk.core.posting import draft_for_edit, draft_for_redraft
 from fedidesk.ui.asynctools import show_error, spawn
 from fedidesk.ui.compose import ComposeWindow
 from fedidesk.ui.profileview import ProfileWindow
@@ -114,9 +114,9 @@ class WindowManager(QObject):
         self._keep(window)
 
     def redraft(self, account: str, status: Status) -> None:
-        """Open the composer on a deleted post's text and settings, as a new post."""
-        draft = draft_for_edit(account, status.original, {"text": status.text or ""})
-        draft = draft.replace(edit_of=None, media=())
+        """Open the composer on a deleted post's text, settings and attachments (with their
+        alt text; attached again by id), as a new post."""
+        draft = draft_for_redraft(account, status.original)
         window = ComposeWindow(api_for=self.ctx.accounts.api, accounts=self.ctx.accounts.list(),
                                limits=self._limits.get(account), drafts=self.drafts,
                                account=account, draft=draft,
