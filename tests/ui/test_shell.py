@@ -127,9 +127,27 @@ def test_settings_dialog_is_wired_to_real_settings(ctx: AppContext, qtbot: objec
     theme.setCurrentIndex(theme.findData("dark"))
     saved = json.loads(ctx.paths.settings_file.read_text())
     assert saved["values"]["appearance.theme"] == "dark"
-    dialog.restore_defaults()
+    ctx.settings.set("network.timeout_s", 45.0)
+    dialog.restore_defaults()  # on the Appearance page: only its settings
     assert ctx.settings.get("appearance.theme") == "system"
     assert theme.currentData() == "system"
+    assert ctx.settings.get("network.timeout_s") == 45.0
+    dialog.tabs.setCurrentIndex(3)  # Network
+    dialog.restore_defaults()
+    assert ctx.settings.get("network.timeout_s") == 20.0
+
+
+def test_choosing_another_language_says_when_it_applies(ctx: AppContext, qtbot: object) -> None:
+    dialog = SettingsDialog(ctx.settings)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.show()
+    language = dialog.findChild(QComboBox, "general.language")
+    assert language is not None and not dialog.language_note.isVisible()
+    language.setCurrentIndex(language.findData("de"))
+    assert dialog.language_note.isVisible()
+    assert "starts again" in dialog.language_note.text()
+    language.setCurrentIndex(language.findData("system"))
+    assert not dialog.language_note.isVisible()
 
 
 def test_crash_handler_shows_redacted_report(qtbot: object,

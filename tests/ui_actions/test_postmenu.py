@@ -78,7 +78,7 @@ def test_translate_hidden_when_disabled_and_shown_with_provider(
     aloop.until(lambda: bool(windows_of(TranslationDialog)))
     dialog = windows_of(TranslationDialog)[0]
     assert isinstance(dialog, TranslationDialog)
-    assert dialog.source.text() == "Translated from en by mastodon_mock"
+    assert dialog.source.text() == "Translated from English (en) by mastodon_mock"
     assert dialog.text.toPlainText().strip()
     assert dialog.text.toPlainText() != "Hello <world> & friends"
 
@@ -242,3 +242,13 @@ async def _settle() -> None:
     import asyncio
 
     await asyncio.sleep(0.1)
+
+
+def test_language_codes_read_as_language_names() -> None:
+    from fedidesk.ui.historydialog import language_label
+
+    assert language_label("fr") == "Français (fr)"
+    assert language_label("ja") == "日本語 (ja)"
+    assert language_label("en") == "English (en)"
+    assert language_label("xx") == "xx"  # unknown: as the server said it
+    assert language_label("") == ""

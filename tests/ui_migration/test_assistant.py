@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from fedidesk.core.context import AppContext
 from fedidesk.ui.migration import MigrationAssistant
@@ -226,8 +228,9 @@ def test_move_warning_guards_the_move(make_assistant: Make, accounts: Accounts,
     assert page.key == "move"
     assert page.warning.isVisible() and "30 days" in page.warning.text()
     assert not page.step_button.isEnabled()
-    page.understand.setChecked(True)
-    assert page.step_button.isEnabled()
+    assert page.understand.accessibleName() == page.understand_label.text()
+    QTest.mouseClick(page.understand_label, Qt.MouseButton.LeftButton)  # the words tick it
+    assert page.understand.isChecked() and page.step_button.isEnabled()
     shot(window, "move-warning")
     page.step_button.click()
     aloop.until(lambda: not page.busy())

@@ -136,6 +136,9 @@ def test_mute_hashtag_quick_form(qtbot: QtBot, aloop: LoopRunner, api_for: ApiFa
     aloop.run(api.create_filter("Politics", ["home"], keywords=[("election", True)]))
     window = open_window(qtbot, aloop, api)
     aloop.until(lambda: window.filter_list.count() == 1)
+    form = window.tag_input.parentWidget()
+    assert form is not None
+    assert window.tag_input.width() >= form.width() * 0.8  # a line of its own, any language
     window.tag_input.setText("#Eurovision")
     window.tag_expiry.setCurrentIndex(window.tag_expiry.findText("1 week"))
     created = aloop.run(window.mute_hashtag())

@@ -167,6 +167,20 @@ class HistoryDialog(QDialog):
         self.text.set_post_html(version.content)
 
 
+def language_label(code: str) -> str:
+    """A language code as its own name and the code, e.g. "français (fr)"; an unknown
+    code as it is."""
+    code = code.strip()[:20]
+    if not code:
+        return ""
+    locale = QLocale(code)
+    if locale.language() in (QLocale.Language.C, QLocale.Language.AnyLanguage):
+        return code
+    name = "English" if locale.language() == QLocale.Language.English \
+        else locale.nativeLanguageName()  # (Qt says "American English" for "en")
+    return f"{name[:1].upper()}{name[1:]} ({code})"
+
+
 class TranslationDialog(QDialog):
     """Shows a ``POST /api/v1/statuses/:id/translate`` result and who translated it."""
 
@@ -175,7 +189,8 @@ class TranslationDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(_("Translation"))
         self.resize(520, 360)
-        language = str(result.get("detected_source_language") or _("an unknown language"))
+        language = language_label(str(result.get("detected_source_language") or "")) \
+            or _("an unknown language")
         provider = str(result.get("provider") or _("an unnamed service"))
         self.source = plain_label(
             _("Translated from {language} by {provider}").format(

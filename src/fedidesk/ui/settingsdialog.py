@@ -1,7 +1,9 @@
 """The settings dialog: every control is wired to a real setting in ``core.settings.SCHEMA``.
 
 Changes apply immediately (as desktop apps on all three systems do) and are saved
-atomically by ``Settings.set``; "Restore defaults" resets the page's settings.
+atomically by ``Settings.set``; "Restore defaults" resets the settings of the page shown
+(and nothing else). The language applies when fedidesk starts again, which the page says as
+soon as another language is chosen.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(_("Settings"))
         self.setObjectName("settingsDialog")
         self.resize(520, 420)
-        tabs = QTabWidget(self)
+        tabs = self.tabs = QTabWidget(self)
         tabs.addTab(self._appearance_page(), _("Appearance"))
         tabs.addTab(self._notifications_page(), _("Notifications"))
         tabs.addTab(self._privacy_page(), _("Privacy"))
@@ -112,7 +114,14 @@ class SettingsDialog(QDialog):
         form.addRow(_("Text size:"), self._spin("appearance.font_scale", 0.75, 2.0, 0.05, "×"))
         language = self._combo("general.language", LANGUAGES, _("Language"))
         language.setToolTip(_(SCHEMA["general.language"].description))
-        form.addRow(_("Language"), language)
+        form.addRow(_("Language:"), language)
+        self.language_note = QLabel(_("The new language applies when fedidesk starts again."))
+        self.language_note.setObjectName("languageNote")
+        self.language_note.setWordWrap(True)
+        self._started_language = str(self.settings.get("general.language"))
+        language.currentIndexChanged.connect(lambda _i: self._show_language_note())
+        form.addRow("", self.language_note)
+        self._show_language_note()
         form.addRow(self._check("appearance.reduce_motion", _("Reduce motion (no animations)")))
         form.addRow(self._check("general.close_to_tray",
                                 _("Closing the window keeps fedidesk running in the tray")))
@@ -226,14 +235,20 @@ class SettingsDialog(QDialog):
         layout.addWidget(table)
         return page
 
+    def _show_language_note(self) -> None:
+        chosen = self.settings.get("general.language")
+        self.language_note.setVisible(chosen != self._started_language)
+
     def restore_defaults(self) -> None:
-        for name, option in SCHEMA.items():
-            if name.startswith(("appearance.", "notifications.", "privacy.", "network.",
-                                "general.")):
-                self.settings.set(name, option.default)
-        for widget in self.findChildren(QWidget):
+        """Reset the settings whose controls are on the page shown."""
+        page = self.tabs.currentWidget()
+        widgets = page.findChildren(QWidget) if page is not None else []
+        names = {w.objectName() for w in widgets} & set(SCHEMA)
+        for name in names:
+            self.settings.set(name, SCHEMA[name].default)
+        for widget in widgets:
             name = widget.objectName()
-            if name in SCHEMA:
+            if name in names:
                 value = self.settings.get(name)
                 if isinstance(widget, QComboBox):
                     widget.setCurrentIndex(max(0, widget.findData(value)))
@@ -241,7 +256,7 @@ class SettingsDialog(QDialog):
                     widget.setChecked(bool(value))
                 elif isinstance(widget, QDoubleSpinBox):
                     widget.setValue(float(value))
-        for row in range(self.types_list.count()):
+        for row in range(self.types_list.count() if "notifications.types" in names else 0):
             item = self.types_list.item(row)
             on = item.data(Qt.ItemDataRole.UserRole) in self.settings.get("notifications.types")
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)

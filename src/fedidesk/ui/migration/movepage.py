@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import N_, _
@@ -42,6 +45,21 @@ BUTTON_TEXT = {
 }
 
 
+class ClickableLabel(QLabel):
+    """A word-wrapped label that runs ``on_click`` when clicked (a check box's text)."""
+
+    def __init__(self, text: str, on_click: Callable[[], None]) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self._on_click = on_click
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._on_click()
+        super().mousePressEvent(event)
+
+
 class MovePage(MigrationPage):
     key = "move"
     title = N_("Move the account")
@@ -61,13 +79,26 @@ class MovePage(MigrationPage):
             warning=html.escape(_(MOVE_WARNING))), "moveWarning")
         self.warning.setStyleSheet("QLabel { background: #fff4e5; border: 1px solid #f0b060; "
                                    "padding: 8px; }")
-        self.understand = QCheckBox(_("I understand: the move cannot be undone, and I cannot "
-                                      "move again for 30 days."))
+        # A check box cannot wrap its text, and this sentence is long in every language:
+        # the box has the words as its accessible name, a wrapping label shows them and
+        # clicking the label ticks the box.
+        understood = _("I understand: the move cannot be undone, and I cannot move again "
+                       "for 30 days.")
+        self.understand = QCheckBox()
         self.understand.setObjectName("understandMove")
+        self.understand.setAccessibleName(understood)
         self.understand.toggled.connect(lambda _on: self._buttons())
+        self.understand_label = ClickableLabel(understood, self.understand.toggle)
+        self.understand_label.setObjectName("understandMoveText")
+        self.understand_label.setBuddy(self.understand)
+        self.understand_row = QWidget()
+        tick_row = QHBoxLayout(self.understand_row)
+        tick_row.setContentsMargins(0, 0, 0, 0)
+        tick_row.addWidget(self.understand, 0, Qt.AlignmentFlag.AlignTop)
+        tick_row.addWidget(self.understand_label, 1)
         self.body.addSpacing(6)
         self.body.addWidget(self.warning)
-        self.body.addWidget(self.understand)
+        self.body.addWidget(self.understand_row)
         self.step_button = QPushButton()
         self.step_button.setObjectName("moveStepButton")
         self.step_button.clicked.connect(self.run_step)
@@ -121,7 +152,7 @@ class MovePage(MigrationPage):
             self.rows[step].setText(text)
         show_warning = current == START_MOVE
         self.warning.setVisible(show_warning)
-        self.understand.setVisible(show_warning)
+        self.understand_row.setVisible(show_warning)
         self._buttons()
 
     def _buttons(self) -> None:
