@@ -27,7 +27,14 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 from PySide6.QtCore import QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -306,16 +313,27 @@ class ComposeWindow(QWidget):
         top = QHBoxLayout()
         top.addWidget(from_label)
         top.addWidget(self.account_box, 1)
-        tools = QHBoxLayout()
+        # Visibility and language sit in the toolbar when everything fits in one row, and
+        # move to a row of their own above it when not (long translations, narrow window),
+        # so the counter and the Post button always show in full (``_arrange_toolbar``).
+        self.choices = QWidget()
+        choices = QHBoxLayout(self.choices)
+        choices.setContentsMargins(0, 0, 0, 0)
+        choices.setSpacing(6)
+        choices.addWidget(self.visibility)
+        choices.addWidget(self.language)
+        self._tools = tools = QHBoxLayout()
         tools.setSpacing(2)
         for button in (self.media_button, self.poll_button, self.cw_button, self.emoji_button):
             tools.addWidget(button)
         tools.addSpacing(8)
-        tools.addWidget(self.visibility)
-        tools.addWidget(self.language)
+        tools.addWidget(self.choices)
         tools.addStretch(1)
         tools.addWidget(self.counter)
         tools.addWidget(self.post_button)
+        self._choices_row = QHBoxLayout()
+        self._choices_row.addStretch(1)
+        self.toolbar_wrapped = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(8)
@@ -326,6 +344,7 @@ class ComposeWindow(QWidget):
                        self.poll_editor, self.error_label):
             layout.addWidget(widget)
         layout.setStretchFactor(self.editor, 1)
+        layout.addLayout(self._choices_row)
         layout.addLayout(tools)
 
         for signal in (self.editor.textChanged, self.cw_edit.textChanged,
@@ -336,6 +355,33 @@ class ComposeWindow(QWidget):
         self.account_box.currentIndexChanged.connect(self._account_changed)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.post, Qt.ShortcutContext.WindowShortcut)
+
+    def _toolbar_width(self) -> int:
+        """The width the bottom toolbar needs in one row (the window's margins included)."""
+        tools = self._tools
+        widgets: list[QWidget] = [self.media_button, self.poll_button, self.cw_button,
+                                  self.emoji_button, self.choices, self.counter,
+                                  self.post_button]
+        margins = self.layout().contentsMargins()  # type: ignore[union-attr]
+        return (sum(w.sizeHint().width() for w in widgets if not w.isHidden())
+                + 8 + tools.spacing() * len(widgets) + margins.left() + margins.right())
+
+    def _arrange_toolbar(self) -> None:
+        """One toolbar row when it fits the window, else visibility and language above it."""
+        wrap = self._toolbar_width() > self.width()
+        if wrap == self.toolbar_wrapped:
+            return
+        self.toolbar_wrapped = wrap
+        if wrap:
+            self._tools.removeWidget(self.choices)
+            self._choices_row.insertWidget(0, self.choices)
+        else:
+            self._choices_row.removeWidget(self.choices)
+            self._tools.insertWidget(5, self.choices)  # after the four buttons and the gap
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange_toolbar()
+        super().resizeEvent(event)
 
     def _tool(self, icon: str, tip: str, *, checkable: bool = False) -> QToolButton:
         button = QToolButton()
@@ -412,6 +458,7 @@ class ComposeWindow(QWidget):
             len(tiles) < self.limits.max_media_attachments and not self.poll_button.isChecked())
         self.poll_button.setEnabled(not tiles)
         self._update_account_box(tiles)
+        self._arrange_toolbar()  # the counter or the button's text may have grown
 
     def _update_account_box(self, tiles: Sequence[MediaTile]) -> None:
         """Only the author can edit a post, and attachments taken over from a deleted
