@@ -500,10 +500,15 @@ class MastodonApi:
         self, status_id: str, text: str, *, spoiler_text: str | None = None,
         sensitive: bool | None = None, language: str | None = None,
         media_ids: Sequence[str] | None = None, poll: Json | None = None,
+        media_attributes: Sequence[Json] | None = None,
     ) -> Status:
+        """``PUT /api/v1/statuses/:id``. ``media_attributes`` (``id``, ``description``…)
+        change attachments the post already has: ``PUT /api/v1/media/:id`` refuses those."""
         body = _drop_none({"status": text, "spoiler_text": spoiler_text, "sensitive": sensitive,
                            "language": language, "poll": poll,
-                           "media_ids": list(media_ids) if media_ids is not None else None})
+                           "media_ids": list(media_ids) if media_ids is not None else None,
+                           "media_attributes": list(media_attributes)
+                           if media_attributes else None})
         return await self._one(Status, "PUT", f"/api/v1/statuses/{status_id}", json=body)
 
     async def status_source(self, status_id: str) -> Json:

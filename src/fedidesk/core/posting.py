@@ -86,7 +86,14 @@ async def upload(api: MastodonApi, item: DraftMedia, *, sleep: Sleep = asyncio.s
 
 
 async def sync_descriptions(api: MastodonApi, draft: Draft) -> Draft:
-    """PUT the alt text of uploads whose description changed after uploading."""
+    """PUT the alt text of uploads whose description changed after uploading.
+
+    Not for an edit: Mastodon only lets ``PUT /api/v1/media/:id`` change media that are not
+    attached to a post yet, so an edit sends every description with the post instead
+    (``media_attributes``, see ``post_draft``).
+    """
+    if draft.edit_of:
+        return draft
     media = []
     for item in draft.media:
         if item.media_id and item.description != (item.uploaded_description or ""):
@@ -172,7 +179,9 @@ async def post_draft(api: MastodonApi, draft: Draft) -> Status:
             draft.edit_of, draft.text, spoiler_text=draft.spoiler,
             sensitive=(draft.sensitive or bool(draft.spoiler)) if draft.media else None,
             language=draft.language or None, media_ids=media_ids,
-            poll=draft.poll.to_api() if draft.poll is not None else None)
+            poll=draft.poll.to_api() if draft.poll is not None else None,
+            media_attributes=[{"id": m.media_id, "description": m.description}
+                              for m in draft.media if m.media_id])
     return await api.post_status(
         draft.text, in_reply_to_id=draft.in_reply_to_id, spoiler_text=draft.spoiler or None,
         visibility=draft.visibility, language=draft.language or None,

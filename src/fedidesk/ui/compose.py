@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import httpx
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QFont,
     QKeySequence,
     QResizeEvent,
     QShortcut,
@@ -100,7 +101,7 @@ QFrame#replyBanner, QFrame#restoreBar {
     border-radius: 4px; padding: 4px 8px; }
 QPlainTextEdit#composeText {
     border: 1px solid palette(mid); border-radius: 8px; padding: 6px;
-    background: palette(base); font-size: 11pt; }
+    background: palette(base); }
 QPlainTextEdit#composeText:focus, QLineEdit#contentWarning:focus {
     border-color: palette(highlight); }
 QLineEdit#contentWarning {
@@ -116,7 +117,6 @@ QLabel#errorBanner {
     background: rgba(198, 40, 40, 0.10); border: 1px solid rgba(198, 40, 40, 0.45);
     border-radius: 6px; padding: 6px 10px; }
 QFrame#mediaTile, QFrame#pollEditor { border: 1px solid palette(mid); border-radius: 6px; }
-QLabel#mediaNote { font-size: 9pt; }
 QLabel#mediaNote[kind="warning"] { color: #b26a00; }
 QLabel#mediaNote[kind="error"] { color: #c62828; }
 QLabel#mediaNote[kind="ok"] { color: #2e7d32; }
@@ -154,6 +154,11 @@ def failure_text(exc: FedideskError) -> str:
                 lines.append(f"{field_name.replace('_', ' ').capitalize()} {what}")
         text += "\n" + "\n".join(lines)
     return text
+
+
+#: The post text is set a little larger than the rest of the window (relative, so it
+#: follows the text size setting).
+EDITOR_FONT_SCALE = 1.2
 
 
 class ComposeWindow(QWidget):
@@ -260,6 +265,7 @@ class ComposeWindow(QWidget):
         self.cw_edit.hide()
 
         self.editor = ComposeEdit(self._media_dir, debounce_ms=debounce_ms)
+        self._scale_editor_font()
         self.editor.setObjectName("composeText")
         self.editor.setAccessibleName(_("Post text"))
         self.editor.setPlaceholderText(_("What's on your mind?"))
@@ -382,6 +388,18 @@ class ComposeWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._arrange_toolbar()
         super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the text size setting
+            self._scale_editor_font()
+            self._arrange_toolbar()
+
+    def _scale_editor_font(self) -> None:
+        font = QFont(self.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * EDITOR_FONT_SCALE)
+        self.editor.setFont(font)
 
     def _tool(self, icon: str, tip: str, *, checkable: bool = False) -> QToolButton:
         button = QToolButton()
