@@ -99,6 +99,8 @@ class Server:
         self.alice = AccountEntry(handle="alice@mock.local", base_url=self.base_url,
                                   account_id=str(me["id"]), display_name="Alice", acct="alice")
         self.sent_keys: list[str] = []
+        #: (method, path, body) of every request the APIs made.
+        self.requests: list[tuple[str, str, bytes]] = []
         self.apis: list[MastodonApi] = []
         self.policy = RetryPolicy(max_attempts=1, base=0.01, cap=0.05)
         self.read_timeout = 20.0
@@ -114,6 +116,11 @@ class Server:
         return api
 
     async def _record(self, request: httpx.Request) -> None:
+        try:
+            body = request.content
+        except httpx.RequestNotRead:  # a streamed upload
+            body = b""
+        self.requests.append((request.method, request.url.path, body))
         if request.method == "POST" and request.url.path == "/api/v1/statuses":
             self.sent_keys.append(request.headers.get("Idempotency-Key", ""))
 

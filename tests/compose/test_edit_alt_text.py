@@ -8,11 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from PySide6.QtGui import QColor, QFont, QImage
 
-from fedidesk.core.api import MastodonApi
 from fedidesk.core.entities import Status
 from fedidesk.core.posting import draft_for_edit
 from fedidesk.ui.compose import ComposeWindow
@@ -36,22 +34,11 @@ def test_an_edit_sends_the_alt_text_with_the_post(
         return status, await api.status_source(status.id)
 
     status, source = run(publish())
-    requests: list[tuple[str, str, bytes]] = []
-
-    async def record(request: httpx.Request) -> None:
-        requests.append((request.method, request.url.path, request.content))
-
-    def api_for(handle: str) -> MastodonApi:
-        made = server.api_for(handle)
-        hooks = made.client.event_hooks
-        hooks["request"].append(record)
-        made.client.event_hooks = hooks
-        return made
-
+    requests = server.requests
     draft = draft_for_edit(server.alice.handle, status, source)
     (item,) = draft.media
     draft = draft.replace(media=(replace(item, description="A blue square"),))
-    window = make_window(api_for=api_for, draft=draft)
+    window = make_window(api_for=server.api_for, draft=draft)
     posted: list[Status] = []
     window.posted.connect(posted.append)
     window.post()

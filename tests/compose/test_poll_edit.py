@@ -7,10 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 
-from fedidesk.core.api import MastodonApi
 from fedidesk.core.entities import Poll, PollOption, Status, from_dict
 from fedidesk.core.posting import draft_for_edit, hides_totals, poll_seconds_left
 from fedidesk.core.probe import Limits
@@ -90,21 +88,8 @@ def test_editing_a_poll_keeps_its_end(server: Server, run: Run,
     status = from_dict(Status, created)
     assert status.poll is not None and status.poll.expires_at is not None
     two_hours_later = status.poll.expires_at - timedelta(days=2, hours=22)
-    sent: list[dict[str, Any]] = []
-
-    async def record(request: httpx.Request) -> None:
-        if request.method == "PUT" and request.url.path.startswith("/api/v1/statuses/"):
-            sent.append(json.loads(request.content))
-
-    def api_for(handle: str) -> MastodonApi:
-        api = server.api_for(handle)
-        hooks = api.client.event_hooks
-        hooks["request"].append(record)
-        api.client.event_hooks = hooks
-        return api
-
     source = run(server.api_for(server.alice.handle).status_source(status.id))
-    window = make_window(api_for=api_for, draft=draft_for_edit(
+    window = make_window(api_for=server.api_for, draft=draft_for_edit(
         server.alice.handle, status, source, now=two_hours_later))
     assert window.poll_button.isChecked()
     assert window.poll_editor.duration.currentText() == "2 days 22 hours"
@@ -113,5 +98,7 @@ def test_editing_a_poll_keeps_its_end(server: Server, run: Run,
     window.posted.connect(posted.append)
     window.post()
     run(until(lambda: bool(posted)))
+    sent = [json.loads(body) for method, path, body in server.requests
+            if method == "PUT" and path.startswith("/api/v1/statuses/")]
     assert sent[-1]["poll"] == {"options": ["tea", "coffee"], "expires_in": 2 * 86_400 + 22 * 3600,
                                 "multiple": False, "hide_totals": True}

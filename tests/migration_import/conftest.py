@@ -80,9 +80,13 @@ class Harness:
     hung: list[str] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
 
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """What the API's requests go through (a subclass may lose or fake answers)."""
+        return HangTransport(self.hung)
+
     @asynccontextmanager
     async def api(self) -> AsyncIterator[MastodonApi]:
-        client = make_client(transport=HangTransport(self.hung))
+        client = make_client(transport=self.transport())
 
         async def record(request: httpx.Request) -> None:
             self.requests.append((request.method, request.url.path))

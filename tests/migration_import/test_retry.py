@@ -7,8 +7,7 @@ running the import again sent nothing although the message said "try again".
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,9 +16,7 @@ import httpx
 import pytest
 from mastodon_mock.testing.server import MockServer
 
-from fedidesk.core.api import MastodonApi
 from fedidesk.core.errors import AuthExpiredError
-from fedidesk.core.http import make_client
 from fedidesk.core.migration.assistant import ImportOutcome, import_folder
 from fedidesk.core.migration.importer import MAX_SERVER_ERRORS
 from fedidesk.core.migration.importjournal import FAILED, ImportJournal, JobRow
@@ -32,7 +29,6 @@ from fedidesk.core.migration.reasons import (
     message,
 )
 from fedidesk.core.migration.verify import verify
-from fedidesk.core.ratelimit import RateLimitGovernor
 from fedidesk.core.storage import Database
 from tests.helpers.mockserver import add_fault, clear_faults
 from tests.migration_import.conftest import HangTransport, Harness, write_folder
@@ -144,19 +140,8 @@ class Swallow502Transport(HangTransport):
 class SwallowHarness(Harness):
     """A harness whose first follow answer is lost (see ``Swallow502Transport``)."""
 
-    @asynccontextmanager
-    async def api(self) -> AsyncIterator[MastodonApi]:
-        client = make_client(transport=Swallow502Transport(self.hung))
-
-        async def record(request: httpx.Request) -> None:
-            self.requests.append((request.method, request.url.path))
-
-        client.event_hooks["request"].append(record)
-        try:
-            yield MastodonApi(self.base_url, "neo_token", client=client, clock=self.clock,
-                              governor=RateLimitGovernor(clock=self.clock, max_jitter=0.0))
-        finally:
-            await client.aclose()
+    def transport(self) -> httpx.AsyncBaseTransport:
+        return Swallow502Transport(self.hung)
 
 
 def test_a_follow_that_went_through_behind_a_5xx_is_not_sent_again(
