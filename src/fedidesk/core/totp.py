@@ -27,7 +27,10 @@ from fedidesk.core.secrets import SecretStore, totp_key
 DIGITS = 6
 PERIOD = 30
 ALGORITHM = "SHA1"
-MIN_SECRET_CHARS = 16  # 80 bits; Mastodon issues 32 characters (160 bits)
+#: pyotp refuses shorter seeds (NIST SP 800-63B: 112 bits); Mastodon issues 160 bits (32
+#: characters). An 80-bit seed (16 characters) comes from another service, not Mastodon.
+MIN_SECRET_BITS = pyotp.OTP.min_secret_length_bits
+MIN_SECRET_CHARS = -(-MIN_SECRET_BITS // 5)  # 23 Base32 characters hold 112 bits
 DEFAULT_WINDOW = 1  # ±30 s, as Mastodon (otp_allowed_drift 30)
 DRIFT_SEARCH = 10  # look up to ±5 min for a clock that is off
 
@@ -61,7 +64,11 @@ class TotpSecret:
     account_name: str = ""
 
     def totp(self) -> pyotp.TOTP:
-        return pyotp.TOTP(self.secret, digits=DIGITS, interval=PERIOD)
+        """The code generator; ``TotpError`` (never pyotp's ``ValueError``) for a bad seed."""
+        try:
+            return pyotp.TOTP(self.secret, digits=DIGITS, interval=PERIOD)
+        except (binascii.Error, ValueError) as exc:
+            raise TotpError(detail=type(exc).__name__) from exc
 
 
 def normalise_base32(text: str) -> str:
@@ -73,15 +80,21 @@ def normalise_base32(text: str) -> str:
         raise TotpError(_("The secret may only contain the letters A–Z and the digits 2–7 "
                           "(Base32). Check for 0/O and 1/I/L mix-ups."))
     if len(cleaned) < MIN_SECRET_CHARS:
-        raise TotpError(ngettext("The secret is too short ({n} character); Mastodon gives 32.",
-                                 "The secret is too short ({n} characters); Mastodon gives 32.",
-                                 len(cleaned)).format(n=len(cleaned)))
+        raise _too_short(len(cleaned))
     try:
-        base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
+        decoded = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
     except (binascii.Error, ValueError) as exc:
         raise TotpError(_("The secret is not valid Base32 (a character is missing or extra)."),
                         detail=type(exc).__name__) from exc
+    if len(decoded) * 8 < MIN_SECRET_BITS:
+        raise _too_short(len(cleaned))
     return cleaned
+
+
+def _too_short(length: int) -> TotpError:
+    return TotpError(ngettext("The secret is too short ({n} character); Mastodon gives 32.",
+                              "The secret is too short ({n} characters); Mastodon gives 32.",
+                              length).format(n=length), detail=f"minimum {MIN_SECRET_BITS} bits")
 
 
 def _param(params: dict[str, list[str]], name: str) -> str | None:

@@ -100,13 +100,12 @@ class AuthenticatorBox(QGroupBox):
     def verify(self) -> None:
         try:
             secret = totp.parse_secret(self.secret_edit.text())
+            check = totp.verify(secret, self.code_edit.text())
         except FedideskError as exc:
-            self.result.setText(f"<span style='color:#c00'>{html.escape(error_text(exc))}"
-                                "</span>")
+            self._show_problem(error_text(exc))
             return
-        check = totp.verify(secret, self.code_edit.text())
         if not check.ok:
-            self.result.setText(f"<span style='color:#c00'>{html.escape(check.message)}</span>")
+            self._show_problem(check.message)
             return
         self.secret = secret
         self.secret_edit.clear()
@@ -127,11 +126,21 @@ class AuthenticatorBox(QGroupBox):
         self.tick()
         self.timer.start()
 
+    def _show_problem(self, message: str) -> None:
+        self.result.setText(f"<span style='color:#c00'>{html.escape(message)}</span>")
+
     def tick(self) -> None:
         if self.secret is None:
             self.timer.stop()
             return
-        code, left = totp.current_code(self.secret)
+        try:
+            code, left = totp.current_code(self.secret)
+        except FedideskError as exc:  # a seed pyotp refuses: no live code, say why
+            self.secret = None
+            self.timer.stop()
+            self.live.hide()
+            self._show_problem(error_text(exc))
+            return
         self.live_code.setText(f"{code[:3]} {code[3:]}")
         self.countdown.setValue(left)
 
