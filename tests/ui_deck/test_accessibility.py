@@ -39,6 +39,9 @@ def test_every_control_is_named(ctx: AppContext, qtbot: object, tmp_path: Path) 
     qtbot.addWidget(window)  # type: ignore[attr-defined]
     for kind in (ColumnKind.HOME, ColumnKind.NOTIFICATIONS):
         deck.add_column(ColumnSpec(account="alice@a.example", kind=kind))
+    deck.add_column(ColumnSpec(account="bob@b.example", kind=ColumnKind.HOME))
+    menus = [c.menu_button.accessibleName() for c in deck.columns]
+    assert len(set(menus)) == 3 and "bob@b.example" in menus[2]  # two Home columns differ
     window.show()
     unnamed = [
         f"{type(w).__name__} {w.objectName()!r}"
@@ -47,6 +50,12 @@ def test_every_control_is_named(ctx: AppContext, qtbot: object, tmp_path: Path) 
         and w.isVisibleTo(window) and not _spoken_name(w)
     ]
     assert not unnamed, unnamed
+    # Anything that takes keyboard focus must say what it is (an unnamed scroll area did).
+    silent_stops = [
+        f"{type(w).__name__} {w.objectName()!r}" for w in window.findChildren(QWidget)
+        if w.isVisibleTo(window) and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and not _spoken_name(w) and not isinstance(w, QLineEdit | QComboBox)]
+    assert not silent_stops, silent_stops
 
     # "n" asks for a new post from the window (not while typing in a text field).
     window.activateWindow()

@@ -252,3 +252,59 @@ def test_add_column_dialog_grows_for_extra_fields(qtbot: object) -> None:
         QApplication.processEvents()
         assert dialog.kind_list.height() >= 220, kind  # four kinds at least stay visible
         assert dialog.height() >= dialog.sizeHint().height(), kind
+
+
+HOME_JSON = {"spec": HOME.to_json(), "width": 400}
+
+
+@pytest.mark.parametrize("content", [
+    {"fedidesk_layout": 1, "columns": []},
+    {"fedidesk_layout": 1, "columns": ["x", 5, None]},
+    {"fedidesk_layout": 1, "columns": [{"spec": "home"}, {"spec": ["a"]}]},
+    {"fedidesk_layout": 1, "columns": [{"spec": HOME.to_json(), "width": float("nan")}]},
+    {"fedidesk_layout": 1, "columns": [{"spec": HOME.to_json(), "width": float("inf")}]},
+    {"fedidesk_layout": 1, "columns": [{"spec": {**HOME.to_json(), "list_id": {"x": 1}}}]},
+    {"fedidesk_layout": 1, "columns": [{"spec": {**HOME.to_json(), "hide_boosts": "yes"}}]},
+    {"fedidesk_layout": 1, "columns": [{"spec": {**HOME.to_json(), "kind": "teleport"}}]},
+    {"fedidesk_layout": 1, "columns": [{"spec": {"kind": "home"}}]},
+    {"fedidesk_layout": 1, "columns": [{"spec": {**HOME.to_json(),
+                                                  "account": "zed@nowhere"}}]},
+])
+def test_a_layout_without_usable_columns_leaves_the_deck_alone(
+        deck: DeckWidget, tmp_path: Path, content: object) -> None:
+    for spec in (HOME, NOTES):
+        deck.add_column(spec)
+    deck.save()
+    path = tmp_path / "layout.json"
+    path.write_text(json.dumps(content))  # NaN and Infinity as Python's json writes them
+    with pytest.raises(LayoutFileError, match="deck is unchanged"):
+        deck.import_layout(path, {"alice@a.example"})
+    assert deck.specs() == [HOME, NOTES]
+    saved = json.loads((tmp_path / "settings.json").read_text())["values"]["deck.columns"]
+    assert len(saved) == 2
+
+
+def test_hostile_layouts_are_refused_with_a_message(deck: DeckWidget, tmp_path: Path) -> None:
+    deck.add_column(HOME)
+    path = tmp_path / "layout.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)  # deeper than the parser goes
+    with pytest.raises(LayoutFileError):
+        deck.import_layout(path, {"alice@a.example"})
+    many = {"fedidesk_layout": 1, "columns": [HOME_JSON] * 200}
+    path.write_text(json.dumps(many))
+    warnings = deck.import_layout(path, {"alice@a.example"})
+    assert len(deck.specs()) == 40 and "Skipped 160 columns" in warnings[-1]
+    mixed = {"fedidesk_layout": 1, "columns": [HOME_JSON, "junk"]}
+    path.write_text(json.dumps(mixed))
+    assert deck.import_layout(path, {"alice@a.example"}) == [
+        "Skipped 1 column the file could not describe."]
+    assert deck.specs() == [HOME]
+
+
+def test_a_failed_export_leaves_no_temporary_file(deck: DeckWidget, tmp_path: Path) -> None:
+    deck.add_column(HOME)
+    target = tmp_path / "a-folder"
+    target.mkdir()
+    with pytest.raises(IsADirectoryError):
+        deck.export_layout(target)
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []

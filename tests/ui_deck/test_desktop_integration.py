@@ -20,6 +20,7 @@ from fedidesk.ui.mainwindow import MainWindow
 from fedidesk.ui.singleinstance import SingleInstance, hand_over, server_name
 from fedidesk.ui.tray import Tray
 from fedidesk.ui.windows import link_query
+from tests.ui.conftest import LoopRunner
 
 
 def test_hand_over_reaches_the_running_instance(qtbot: object) -> None:
@@ -82,6 +83,10 @@ def test_close_to_tray_hides_and_quit_quits(ctx: AppContext, qtbot: object) -> N
     ctx.settings.set("general.close_to_tray", True)
     window.close()
     assert not window.isVisible()  # hidden in the tray, still running
+    menu = window.tray.contextMenu()
+    assert menu is not None
+    menu.aboutToShow.emit()  # the tray menu opens
+    assert window.tray.toggle_action.text() == "Show fedidesk"
     window.tray.toggle_window()
     assert window.isVisible()
     window.tray.compose_action.trigger()
@@ -90,3 +95,41 @@ def test_close_to_tray_hides_and_quit_quits(ctx: AppContext, qtbot: object) -> N
     assert "3 unread" in window.tray.toolTip()
     window.quit_app()
     assert not window.isVisible()
+
+
+@pytest.mark.parametrize(("url", "person"), [
+    ("web+mastodon://follow?uri=ada@mock.local", True),  # "follow" names a person
+    ("@ada@mock.local", True),
+    ("https://mastodon.example/@ada/1234", False),  # a post
+    ("web+mastodon://share?text=hi", False),
+])
+def test_a_follow_link_opens_a_profile_first(url: str, person: bool) -> None:
+    from fedidesk.ui.windows import link_is_account
+
+    assert link_is_account(url) is person
+
+
+def test_open_link_prefers_the_profile_for_a_follow_link(aloop: LoopRunner) -> None:
+    from types import SimpleNamespace
+    from typing import Any
+
+    from fedidesk.core.storage import Database
+    from fedidesk.ui.windows import WindowManager
+
+    async def search(query: str, resolve: bool = False) -> Any:
+        return SimpleNamespace(statuses=[SimpleNamespace(id="post-1")],
+                               accounts=[SimpleNamespace(id="acct-9")])
+
+    api = SimpleNamespace(search=search)
+    entry = SimpleNamespace(handle="me@mock.local")
+    accounts = SimpleNamespace(find=lambda _h: entry, default=entry, api=lambda _h: api)
+    ctx: Any = SimpleNamespace(db=Database(":memory:"), accounts=accounts)
+    manager = WindowManager(ctx)
+    opened: list[tuple[str, str]] = []
+    manager.profile = lambda account, account_id=None: opened.append(  # type: ignore[method-assign]
+        ("profile", account_id))
+    manager.open_thread = lambda account, status_id: opened.append(  # type: ignore[method-assign]
+        ("thread", status_id))
+    aloop.run(manager._open_link("me@mock.local", "ada@mock.local", account_first=True))
+    aloop.run(manager._open_link("me@mock.local", "https://x.example/@a/1"))
+    assert opened == [("profile", "acct-9"), ("thread", "post-1")]

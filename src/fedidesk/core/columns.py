@@ -56,6 +56,9 @@ ID_ORDERED = frozenset({
 })
 
 ProfileMode = Literal["posts", "replies", "media"]
+PROFILE_MODES = ("posts", "replies", "media")
+#: Longest text a column field may hold when read from a file (titles, queries, ids).
+MAX_FIELD_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -112,11 +115,35 @@ class ColumnSpec:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ColumnSpec:
-        """Inverse of ``to_json``; unknown keys are ignored (newer versions add fields)."""
-        known = {f.name for f in fields(cls)}
-        kwargs: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
-                                  for k, v in data.items() if k in known}
+    def from_json(cls, data: object) -> ColumnSpec:
+        """Inverse of ``to_json``; unknown keys are ignored (newer versions add fields).
+
+        The data may come from a file anyone wrote: every value must have its field's type
+        (text, yes/no, a list of texts, a known kind and profile mode), else ``ValueError``
+        or ``TypeError``.
+        """
+        if not isinstance(data, dict):
+            raise TypeError("a column is described by an object")
+        kwargs: dict[str, Any] = {}
+        for spec_field in fields(cls):
+            if spec_field.name not in data:
+                continue
+            value = data[spec_field.name]
+            default = spec_field.default
+            if isinstance(default, bool):
+                ok = isinstance(value, bool)
+            elif isinstance(default, tuple):
+                ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+                value = tuple(value) if ok else value
+            else:  # text (the kind is text in JSON too)
+                ok = isinstance(value, str) and len(value) <= MAX_FIELD_CHARS
+            if not ok:
+                raise TypeError(f"{spec_field.name}: unexpected value")
+            kwargs[spec_field.name] = value
+        if kwargs.get("profile_mode", "posts") not in PROFILE_MODES:
+            raise ValueError("unknown profile mode")
+        if "account" not in kwargs or "kind" not in kwargs:
+            raise KeyError("account and kind are required")
         return cls(**kwargs)
 
     @property

@@ -123,8 +123,9 @@ class ColumnWidget(QFrame):
         self.state_label.setObjectName("columnState")
         self.menu_button = QToolButton()
         self.menu_button.setText("⋯")
-        self.menu_button.setAccessibleName(
-            _("Options for column {title}").format(title=spec.display_title))
+        self.menu_button.setAccessibleName(  # two Home columns differ by their account
+            _("Options for column {title} of {account}").format(
+                title=spec.display_title, account=spec.account))
         self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_button.setMenu(self._build_menu())
 

@@ -8,8 +8,10 @@ and imported from a JSON file. Keyboard: 1–9 focus a column, Ctrl+Shift+←/�
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from fedidesk.core.columns import ColumnSpec
 from fedidesk.core.errors import FedideskError
-from fedidesk.core.i18n import N_, _
+from fedidesk.core.i18n import N_, _, ngettext
 from fedidesk.core.settings import Settings
 from fedidesk.ui.column import COLUMN_MIME, ColumnWidget
 
@@ -31,6 +33,8 @@ log = logging.getLogger("fedidesk.ui.deck")
 LAYOUT_VERSION = 1
 DEFAULT_WIDTH = 380
 MAX_LAYOUT_BYTES = 1_000_000
+#: Columns a layout may hold; more are left out (a deck that wide helps nobody).
+MAX_COLUMNS = 40
 
 
 class LayoutFileError(FedideskError):
@@ -48,19 +52,36 @@ def layout_to_json(specs: list[ColumnSpec], widths: list[int]) -> dict[str, Any]
 
 
 def layout_from_json(data: Any) -> list[tuple[ColumnSpec, int]]:
-    """Parse a layout; unknown column kinds are skipped, not fatal (newer versions)."""
+    """Parse a layout; columns it cannot describe (unknown kinds from newer versions, or
+    values of the wrong type) are skipped, not fatal; see ``read_layout`` for how many."""
+    return read_layout(data)[0]
+
+
+def read_layout(data: Any) -> tuple[list[tuple[ColumnSpec, int]], int]:
+    """The columns of a layout and how many were skipped (unreadable, or beyond
+    ``MAX_COLUMNS``); ``LayoutFileError`` when it is not a layout at all."""
     if not isinstance(data, dict) or not isinstance(data.get("columns"), list):
         raise LayoutFileError(_(LayoutFileError.user_message))
     result: list[tuple[ColumnSpec, int]] = []
+    skipped = 0
     for entry in data["columns"]:
         try:
+            if not isinstance(entry, dict):
+                raise TypeError("a column entry is an object")
             spec = ColumnSpec.from_json(entry["spec"])
-            width = int(entry.get("width", DEFAULT_WIDTH))
+            width = entry.get("width", DEFAULT_WIDTH)
+            if isinstance(width, bool) or not isinstance(width, int | float) \
+                    or not math.isfinite(width):
+                raise ValueError("the width is not a number")
         except (KeyError, TypeError, ValueError) as exc:
             log.warning("Skipping a column the layout could not describe: %s", exc)
+            skipped += 1
             continue
-        result.append((spec, max(200, min(width, 4000))))
-    return result
+        if len(result) >= MAX_COLUMNS:
+            skipped += 1
+            continue
+        result.append((spec, max(200, min(int(width), 4000))))
+    return result, skipped
 
 
 class DeckWidget(QWidget):
@@ -91,6 +112,8 @@ class DeckWidget(QWidget):
         self.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller.setWidget(self.splitter)
         self.scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Not a Tab stop of its own: it has nothing to say and shows no focus.
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroller)
@@ -290,9 +313,14 @@ class DeckWidget(QWidget):
         """Write the layout as JSON, atomically."""
         text = json.dumps(self.to_json(), indent=2)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
     def import_layout(self, path: Path, known_accounts: set[str]) -> list[str]:
         """Replace the deck with the file's layout; returns warnings (e.g. unknown accounts)."""
@@ -300,11 +328,20 @@ class DeckWidget(QWidget):
             raise LayoutFileError(_("This layout file is too large."))
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
-            raise LayoutFileError(_(LayoutFileError.user_message), detail=str(exc)) from exc
-        entries = layout_from_json(data)
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise LayoutFileError(_(LayoutFileError.user_message),
+                                  detail=type(exc).__name__) from exc
+        entries, skipped = read_layout(data)
         warnings = [_("Skipped a {title} column of {account}: that account is not signed in "
                       "here.").format(title=spec.display_title, account=spec.account)
                     for spec, _w in entries if spec.account not in known_accounts]
-        self.set_layout([(s, w) for s, w in entries if s.account in known_accounts])
+        if skipped:
+            warnings.append(ngettext("Skipped {n} column the file could not describe.",
+                                     "Skipped {n} columns the file could not describe.",
+                                     skipped).format(n=skipped))
+        usable = [(s, w) for s, w in entries if s.account in known_accounts]
+        if not usable:  # never trade the deck for nothing
+            raise LayoutFileError(_("This file has no column fedidesk can show; your deck is "
+                                    "unchanged."), detail="; ".join(warnings))
+        self.set_layout(usable)
         return warnings

@@ -200,7 +200,6 @@ class DeckController(QObject):
         view = TimelineView(delegate=delegate)
         view.setModel(model)
         self.emoji.attach(model, delegate)
-        view.setAccessibleName(_("{title} posts").format(title=spec.display_title))
         column = ColumnWidget(spec, model, view)
         delegate.setParent(column)
         self.columns.append(column)

@@ -31,6 +31,8 @@ class Tray(QSystemTrayIcon):
         menu.addSeparator()
         menu.addAction(quit_action)
         self.setContextMenu(menu)
+        # The window can also be hidden by closing it (close to tray): say what is true now.
+        menu.aboutToShow.connect(self.sync_label)
         self.activated.connect(self._activated)
         self.set_unread(0)
 
@@ -48,6 +50,9 @@ class Tray(QSystemTrayIcon):
             self.window.hide()
         else:
             self.show_window()
+        self.sync_label()
+
+    def sync_label(self) -> None:
         self.toggle_action.setText(_("Hide fedidesk") if self.window.isVisible()
                                    else _("Show fedidesk"))
 

@@ -42,6 +42,15 @@ def link_query(url: str) -> str:
     return ""
 
 
+def link_is_account(url: str) -> bool:
+    """Whether ``url`` names a person rather than a post: a ``web+mastodon://follow`` link,
+    or a handle such as ``@user@server``."""
+    if url.startswith("web+mastodon://"):
+        return url[len("web+mastodon://"):].split("?", 1)[0].strip("/") == "follow"
+    query = link_query(url)
+    return query.startswith("@") or ("@" in query and "/" not in query)
+
+
 class WindowManager(QObject):
     """Creates and tracks secondary windows for the main window.
 
@@ -156,9 +165,9 @@ class WindowManager(QObject):
         entry = self.ctx.accounts.find(account) if account else self.ctx.accounts.default
         if entry is None:
             return
-        spawn(self._open_link(entry.handle, link_query(url)))
+        spawn(self._open_link(entry.handle, link_query(url), account_first=link_is_account(url)))
 
-    async def _open_link(self, account: str, query: str) -> None:
+    async def _open_link(self, account: str, query: str, *, account_first: bool = False) -> None:
         if not query:
             return
         try:
@@ -166,10 +175,10 @@ class WindowManager(QObject):
         except FedideskError as exc:
             show_error(self.parent_widget, _("Cannot open the link"), exc.user_message)
             return
-        if results.statuses:
-            self.open_thread(account, results.statuses[0].id)
-        elif results.accounts:
+        if results.accounts and (account_first or not results.statuses):
             self.profile(account, results.accounts[0].id)
+        elif results.statuses:
+            self.open_thread(account, results.statuses[0].id)
         else:
             show_error(self.parent_widget, _("Nothing found"),
                        _("Your server found nothing at {query}.").format(query=query))
