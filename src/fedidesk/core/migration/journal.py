@@ -19,7 +19,7 @@ from typing import Any
 
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import N_, _
-from fedidesk.core.migration.atomic import atomic_write_json
+from fedidesk.core.migration.atomic import WriteError, atomic_write_json
 
 STATE_DIR = ".fedidesk-export"
 STATE_FILE = "state.json"
@@ -29,6 +29,26 @@ class JournalMismatchError(FedideskError):
     """The folder holds an unfinished export of another account."""
 
     user_message = N_("This folder holds an unfinished export of another account.")
+
+
+class ExportFolderError(WriteError):
+    """The export folder cannot be created or written (a file is in the way, no permission…)."""
+
+    user_message = N_("fedidesk could not write to the export folder.")
+
+
+def folder_error(dest: Path, exc: OSError) -> ExportFolderError:
+    """A message naming the path: the file standing in the way, else ``dest`` and the reason."""
+    for path in (dest, *dest.parents):
+        if path.exists():
+            if not path.is_dir():
+                return ExportFolderError(
+                    _("{path} is a file, not a folder. Choose a folder to export into.")
+                    .format(path=path), detail=repr(exc))
+            break
+    return ExportFolderError(
+        _("Could not write to the folder {path}: {error}.").format(
+            path=dest, error=exc.strerror or exc), detail=repr(exc))
 
 
 @dataclass
@@ -78,7 +98,10 @@ class ExportJournal:
             raw = state.get("finished")
             if isinstance(raw, dict):
                 finished = {str(k): int(v) for k, v in raw.items() if isinstance(v, int)}
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise folder_error(dest, exc) from exc
         journal = cls(folder, account, server, finished)
         journal._save()
         return journal
@@ -98,7 +121,10 @@ class ExportJournal:
         path = self.folder / f"{category}.jsonl"
         if not path.exists():
             return result
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise folder_error(self.folder, exc) from exc
         good = 0
         for raw in data.splitlines(keepends=True):
             try:
@@ -116,8 +142,11 @@ class ExportJournal:
             result.pages += 1
             good += len(raw)
         if good < len(data):  # drop a torn tail so later appends stay readable
-            with path.open("r+b") as handle:
-                handle.truncate(good)
+            try:
+                with path.open("r+b") as handle:
+                    handle.truncate(good)
+            except OSError as exc:
+                raise folder_error(self.folder, exc) from exc
         return result
 
     def append(self, category: str, items: list[dict[str, Any]],
@@ -126,10 +155,13 @@ class ExportJournal:
         line = json.dumps({"items": items, "next": next_cursor, "key": key},
                           ensure_ascii=False) + "\n"
         path = self.folder / f"{category}.jsonl"
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(line)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise folder_error(self.folder, exc) from exc
 
     def finish(self, category: str, count: int) -> None:
         """Mark ``category`` written; its file exists, a rerun skips it."""
