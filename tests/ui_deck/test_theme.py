@@ -8,7 +8,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from fedidesk.core.settings import Settings
-from fedidesk.ui.theme import ThemeManager
+from fedidesk.ui.theme import EFFECTS, ThemeManager
 
 
 def test_manual_dark_light_and_font_scale(qapp: QApplication, tmp_path: Path) -> None:
@@ -28,4 +28,25 @@ def test_manual_dark_light_and_font_scale(qapp: QApplication, tmp_path: Path) ->
         settings.set("appearance.theme", "light")
         settings.set("appearance.font_scale", 1.0)
         qapp.setFont(original_font)
+        manager.deleteLater()
+
+
+def test_reduce_motion_turns_qt_animations_off_and_back(qapp: QApplication,
+                                                        tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    settings = Settings(tmp_path / "s.json")
+    before = {e: QApplication.isEffectEnabled(e) for e in EFFECTS}
+    QApplication.setEffectEnabled(Qt.UIEffect.UI_General, True)
+    QApplication.setEffectEnabled(Qt.UIEffect.UI_AnimateCombo, True)
+    manager = ThemeManager(qapp, settings)
+    try:
+        assert QApplication.isEffectEnabled(Qt.UIEffect.UI_AnimateCombo)
+        settings.set("appearance.reduce_motion", True)
+        assert not any(QApplication.isEffectEnabled(e) for e in EFFECTS)
+        settings.set("appearance.reduce_motion", False)
+        assert QApplication.isEffectEnabled(Qt.UIEffect.UI_AnimateCombo)  # as it was
+    finally:
+        for effect, enabled in before.items():
+            QApplication.setEffectEnabled(effect, enabled)
         manager.deleteLater()
