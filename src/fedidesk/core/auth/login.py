@@ -32,7 +32,13 @@ from fedidesk.core.auth.oauth import (
 )
 from fedidesk.core.auth.pkce import Pkce
 from fedidesk.core.entities import Account
-from fedidesk.core.errors import FedideskError, InsecureUrlError, LoginError
+from fedidesk.core.errors import (
+    AuthExpiredError,
+    ForbiddenError,
+    InsecureUrlError,
+    LoginError,
+    NotSupportedError,
+)
 from fedidesk.core.http import make_client, require_secure_url
 from fedidesk.core.i18n import _
 from fedidesk.core.redact import register_secret
@@ -257,9 +263,15 @@ async def _store(client: httpx.AsyncClient, accounts: AccountManager, base: str,
     api = MastodonApi(base, token, client=client)
     try:
         account = await api.verify_credentials()
-    except FedideskError as exc:
+    except (AuthExpiredError, ForbiddenError) as exc:  # a refusal: bad, revoked or weak token
         raise LoginError(_("The server did not accept the sign-in."),
                          detail=exc.user_message) from exc
+    except NotSupportedError as exc:  # a web server, but no Mastodon API behind it
+        raise LoginError(_("{host} does not offer the Mastodon client API, so fedidesk cannot "
+                           "use it. Check the address, or pick a Mastodon server.").format(
+                               host=urlsplit(base).netloc), detail=exc.user_message) from exc
+    # Anything else (unreachable, timed out, overloaded) keeps its own message: the server
+    # did not refuse the sign-in, it never answered it.
     finally:
         await api.aclose()
     entry = AccountEntry(
