@@ -1,14 +1,17 @@
 """``fedidesk`` command line: headless subcommands on the core, or the GUI when none is given.
 
-Exit codes: 0 success, 1 failure (one line on stderr, the error's ``user_message``),
-2 usage error, 130 interrupted. Qt is imported only when the GUI starts.
+Exit codes: 0 success, 1 failure (one line on stderr, the error's ``user_message``; also,
+silently, when the reader of standard output went away, as in ``| head -1``), 2 usage
+error, 130 interrupted. Qt is imported only when the GUI starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
+import os
 import sys
 import threading
 import webbrowser
@@ -139,7 +142,12 @@ def _install_language(profile_dir: str | None) -> None:
 
 def _guard(body: Callable[[], int]) -> int:
     try:
-        return body()
+        code = body()
+        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+        return code
+    except BrokenPipeError:  # e.g. ``fedidesk servers | head -1``: the reader has gone
+        _discard_stdout()
+        return 1
     except KeyringUnavailable as exc:
         _fail(_("No working system keyring was found ({reason}), so fedidesk will not "
                 "store sign-ins. Run with --session-only to keep them in memory for this "
@@ -150,6 +158,18 @@ def _guard(body: Callable[[], int]) -> int:
         _fail(_("Interrupted."))
         return 130
     return 1
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device so the flush at exit cannot fail again.
+
+    The recipe of the Python documentation's note on SIGPIPE (``signal`` module).
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # stdout is not a real file
+        pass
 
 
 def _fail(message: str) -> None:
