@@ -93,8 +93,8 @@ def test_server_info_includes_details(mock: MockServer, capsys: Capture) -> None
     assert "response_ms" in data["details"]
     assert run(["server-info", mock.base_url]) == 0
     out = capsys.readouterr().out
-    assert "moderation list: 0 blocked servers" in out
-    assert "response time:" in out
+    assert "Moderation list: 0 blocked servers" in out
+    assert "Response time:" in out
 
 
 def test_links_check_http_fails_with_the_reason(capsys: Capture) -> None:

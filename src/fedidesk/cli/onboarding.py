@@ -8,7 +8,7 @@ everything else lives in the core (``directory``, ``server_details``, ``links``)
   joinmastodon.org directory (cache, then the built-in list when offline); which source
   was used goes to stderr (or the JSON ``source``).
 * ``fedidesk server-info SERVER [--json]``: ``probe_server`` plus rules, description,
-  moderation list, contact, policies and a response-time check.
+  moderation list, contact, policies and a response-time check (text: ``cli/serverinfo.py``).
 * ``fedidesk links check URL --profile PROFILE_URL [--json]``: exit 0 when Mastodon would
   verify the link, 1 when not (the reason on stderr, or in the JSON on stdout).
 * ``fedidesk links snippet --profile PROFILE_URL``: the HTML to paste, and GitHub advice.
@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from fedidesk.cli.serverinfo import not_mastodon_warning, server_info_lines
 from fedidesk.core.directory import (
     CATEGORIES,
     DIRECTORY_URL,
@@ -32,7 +33,7 @@ from fedidesk.core.directory import (
     DirectoryServer,
     search_servers,
 )
-from fedidesk.core.i18n import N_, _
+from fedidesk.core.i18n import _
 from fedidesk.core.links import check_link, guidance_for
 from fedidesk.core.paths import resolve_paths
 from fedidesk.core.server_details import fetch_server_details
@@ -116,26 +117,14 @@ def _server_line(server: DirectoryServer) -> str:
 
 async def server_info_command(args: argparse.Namespace) -> int:
     details = await fetch_server_details(args.server)
-    data: dict[str, Any] = {**details.info.to_json(), "details": details.to_json()}
     if args.json:
+        data: dict[str, Any] = {**details.info.to_json(), "details": details.to_json()}
         print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
         return 0
-    for key, value in details.info.to_json().items():
-        if value not in (None, "", [], {}) and key not in ("rules", "warnings"):
-            print(f"{key}: {value}")
-    print(_("response time: {ms} ms").format(ms=details.response_ms)
-          if details.response_ms is not None else _("response time: no answer"))
-    print(_("moderation list: {summary}").format(summary=details.domain_blocks.describe()))
-    for label, value in ((N_("contact"), details.contact_email), (N_("contact account"),
-                         details.contact_account), (N_("about"), details.about_url),
-                         (N_("terms"), details.terms_url), (N_("privacy"), details.privacy_url)):
-        if value:
-            print(f"{_(label)}: {value}")
-    for number, rule in enumerate(details.rules, 1):
-        print(_("rule {number}: {text}").format(number=number, text=" ".join(rule.text.split())))
-    if details.extended_description:
-        print(_("about the server:") + "\n  " + details.extended_description[:1500].replace(
-            "\n", "\n  "))
+    for line in server_info_lines(details):
+        print(line)
+    if not details.is_mastodon:
+        _say(not_mastodon_warning())
     for warning in details.warnings:
         _say(_("warning: {warning}").format(warning=warning))
     return 0
