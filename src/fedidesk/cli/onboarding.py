@@ -33,6 +33,8 @@ from fedidesk.core.directory import (
     DirectoryServer,
     search_servers,
 )
+from fedidesk.core.errors import InvalidAddressError
+from fedidesk.core.html import is_web_url
 from fedidesk.core.i18n import _
 from fedidesk.core.links import check_link, guidance_for
 from fedidesk.core.paths import resolve_paths
@@ -130,11 +132,20 @@ async def server_info_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def require_profile_url(profile_url: str) -> str:
+    """``--profile`` as ``links check`` accepts it (``check_link``), else the same error."""
+    profile_url = profile_url.strip()
+    if not is_web_url(profile_url):
+        raise InvalidAddressError(_("The profile address must be a web address like "
+                                    "https://mastodon.social/@you."))
+    return profile_url
+
+
 async def links_command(args: argparse.Namespace) -> int:
     if args.links_command == "snippet":
-        print(guidance_for(args.profile))
+        print(guidance_for(require_profile_url(args.profile)))
         return 0
-    result = await check_link(args.url, args.profile)
+    result = await check_link(args.url, require_profile_url(args.profile))
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     elif result.ok:
