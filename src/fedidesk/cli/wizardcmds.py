@@ -16,8 +16,8 @@ from typing import Any
 from fedidesk.core import totp
 from fedidesk.core.context import AppContext
 from fedidesk.core.errors import FedideskError
-from fedidesk.core.i18n import _, ngettext
-from fedidesk.core.suggestions import TRENDING, TagSuggestion, hashtag_suggestions
+from fedidesk.core.i18n import _
+from fedidesk.core.suggestions import TRENDING, TagSuggestion, hashtag_suggestions, usage
 
 Handler = Callable[[argparse.Namespace, AppContext], Awaitable[int]]
 
@@ -72,20 +72,6 @@ async def hashtags_command(args: argparse.Namespace, ctx: AppContext) -> int:
 def _source(tag: TagSuggestion) -> str:
     """Why the tag is offered: trending, or the (translated) title of its topic pack."""
     return _("Trending") if tag.source == TRENDING else _(tag.source)
-
-
-def usage(tag: TagSuggestion) -> str:
-    """"12 people, 30 posts this week" — the wizard's wording (``ui/wizard/followpage.py``)."""
-    if not tag.uses_7d and not tag.accounts_7d:
-        return _("no posts this week")
-    # Each count gets its own plural form ("1 person, 12 posts this week").
-    people = ngettext("{n} person", "{n} people", tag.accounts_7d).format(n=tag.accounts_7d)
-    # TRANSLATORS: how often a hashtag was used in the last seven days.
-    posts = ngettext("{n} post this week", "{n} posts this week", tag.uses_7d).format(
-        n=tag.uses_7d)
-    # TRANSLATORS: how much a hashtag is used, e.g. "12 people, 30 posts this week":
-    # {people} is "{n} person"/"{n} people", {posts} is "{n} posts this week".
-    return _("{people}, {posts}").format(people=people, posts=posts)
 
 
 async def dispatch(args: argparse.Namespace, ctx: AppContext) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +75,22 @@ class TagSuggestion:
     accounts_7d: int = 0
     source: str = TRENDING  # "trending" or a TopicPack title
     following: bool = False
+
+
+def usage(tag: TagSuggestion, number: Callable[[int], str] = str) -> str:
+    """How much ``tag`` is used, e.g. "12 people, 30 posts this week" (wizard and CLI);
+    ``number`` formats the counts (the UI passes its locale's)."""
+    if not tag.uses_7d and not tag.accounts_7d:
+        return _("no posts this week")
+    # Each count gets its own plural form ("1 person, 12 posts this week").
+    people = ngettext("{n} person", "{n} people", tag.accounts_7d).format(
+        n=number(tag.accounts_7d))
+    # TRANSLATORS: how often a hashtag was used in the last seven days.
+    posts = ngettext("{n} post this week", "{n} posts this week", tag.uses_7d).format(
+        n=number(tag.uses_7d))
+    # TRANSLATORS: how much a hashtag is used, e.g. "12 people, 30 posts this week":
+    # {people} is "{n} person"/"{n} people", {posts} is "{n} posts this week".
+    return _("{people}, {posts}").format(people=people, posts=posts)
 
 
 def _usage(history: Iterable[TagHistory]) -> tuple[int, int]:

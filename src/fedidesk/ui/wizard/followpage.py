@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fedidesk.core import suggestions
 from fedidesk.core.contacts.follow import FollowBudget
 from fedidesk.core.entities import Account
 from fedidesk.core.errors import FedideskError
-from fedidesk.core.i18n import N_, _, ngettext
+from fedidesk.core.i18n import N_, _
 from fedidesk.core.suggestions import (
     TOPIC_PACKS,
     TRENDING,
@@ -40,17 +41,8 @@ def pack(title: str) -> TopicPack | None:
 
 
 def usage(tag: TagSuggestion) -> str:
-    if not tag.uses_7d and not tag.accounts_7d:
-        return _("no posts this week")
-    # Each count gets its own plural form ("1 person, 12 posts this week").
-    people = ngettext("{n} person", "{n} people", tag.accounts_7d).format(
-        n=number(tag.accounts_7d))
-    # TRANSLATORS: how often a hashtag was used in the last seven days.
-    posts = ngettext("{n} post this week", "{n} posts this week", tag.uses_7d).format(
-        n=number(tag.uses_7d))
-    # TRANSLATORS: how much a hashtag is used, e.g. "12 people, 30 posts this week":
-    # {people} is "{n} person"/"{n} people", {posts} is "{n} posts this week".
-    return _("{people}, {posts}").format(people=people, posts=posts)
+    """How much ``tag`` is used, with the counts in the user's locale."""
+    return suggestions.usage(tag, number)
 
 
 class FollowPage(WizardPage):
