@@ -138,7 +138,8 @@ class CircuitBreaker:
         """Raise ``NetworkError`` while ``host`` is deferred."""
         if self.deferred_until(host) is not None:
             raise NetworkError(
-                f"{host} is not answering; fedidesk will try it again in a few minutes.",
+                _("{host} is not answering; fedidesk will try it again in a few minutes.")
+                .format(host=host),
                 detail="circuit open",
             )
 
