@@ -89,3 +89,17 @@ def test_wizard_box_tick_survives_an_unusable_seed(qtbot: QtBot) -> None:
     assert box.secret is None
     assert not box.timer.isActive()
     assert box.result.text()
+
+
+def test_totp_check_needs_no_keyring(monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing is stored, so a machine without a keyring can still check a secret."""
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    keyring.set_keyring(fail.Keyring())
+    secret = pyotp.random_base32(32)
+    assert run(["totp", "check", secret, "--code", pyotp.TOTP(secret).now()]) == 0
+    out = capsys.readouterr()
+    assert "Valid TOTP secret" in out.out and "keyring" not in out.err.lower()

@@ -106,6 +106,8 @@ def run(argv: list[str]) -> int:
         return _guard(lambda: migrate_import_cli.run(args))
     if args.command == "migrate":  # cli/migrate.py
         return _guard(lambda: migrate_cli.run(args))
+    if args.command == "totp":  # keeps nothing: needs no profile and no keyring
+        return _guard(lambda: asyncio.run(wizardcmds.totp_command(args, None)))
     return _guard(lambda: asyncio.run(_with_context(args, COMMANDS[args.command])))
 
 

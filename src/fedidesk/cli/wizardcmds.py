@@ -36,7 +36,8 @@ def add_parsers(sub: Any) -> None:
     suggest.add_argument("--json", action="store_true", help=_("machine-readable output"))
 
 
-async def totp_command(args: argparse.Namespace, ctx: AppContext) -> int:
+async def totp_command(args: argparse.Namespace, ctx: AppContext | None) -> int:
+    """Check a TOTP secret (and a code); nothing is stored, so ``ctx`` is not needed."""
     secret = totp.parse_secret(args.secret)
     label = " / ".join(x for x in (secret.issuer, secret.account_name) if x)
     if label:
