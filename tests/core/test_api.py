@@ -366,3 +366,52 @@ def test_ratelimit_fault_waits_on_fake_clock_against_mock(mock: MockServer) -> N
     assert run(go()).items == []
     assert 3 <= sum(clock.sleeps) <= 5.2
     assert len(seen) == 1
+
+
+def _answering(body: bytes | Callable[[], Any], headers: dict[str, str] | None = None
+               ) -> MastodonApi:
+    """An API whose every request gets ``body`` (bytes, or a stream of chunks)."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        content = body() if callable(body) else body
+        return httpx.Response(200, headers=headers or {}, content=content)
+
+    client = make_client(transport=httpx.MockTransport(handler))
+    return MastodonApi("https://example.social", "tok", client=client,
+                       policy=RetryPolicy(max_attempts=1))
+
+
+def test_an_endless_answer_is_refused_without_filling_memory() -> None:
+    from fedidesk.core.http import MAX_RESPONSE_BYTES
+
+    sent: list[int] = []
+
+    def endless() -> Any:
+        async def chunks() -> Any:
+            while True:
+                sent.append(1)
+                yield b"[" + b"0," * 4096
+        return chunks()
+
+    api = _answering(endless)
+    with pytest.raises(ServerUnavailableError) as caught:
+        run(api.get_json("/api/v1/accounts/verify_credentials"))
+    assert f"over {MAX_RESPONSE_BYTES} bytes" in caught.value.detail
+    chunk = len(b"[" + b"0," * 4096)
+    assert len(sent) * chunk < MAX_RESPONSE_BYTES + 4 * chunk  # stopped at the limit
+    declared = _answering(b"{}", headers={"Content-Length": str(10 ** 9)})
+    with pytest.raises(ServerUnavailableError):
+        run(declared.get_json("/api/v1/instance"))
+
+
+def test_deeply_nested_json_is_an_unreadable_answer_not_a_crash() -> None:
+    api = _answering(b"[" * 200_000 + b"]" * 200_000)
+    with pytest.raises(ServerUnavailableError, match="incomplete or unreadable"):
+        run(api.get_json("/api/v1/instance"))
+
+
+def test_compressed_answers_are_still_read() -> None:
+    import gzip
+
+    api = _answering(gzip.compress(json.dumps({"uri": "example.social"}).encode()),
+                     headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    assert run(api.get_json("/api/v1/instance")) == {"uri": "example.social"}

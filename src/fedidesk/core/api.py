@@ -177,13 +177,13 @@ def parse_json(response: httpx.Response) -> Any:
     """The response body as JSON; ``ServerUnavailableError`` if it is truncated or not JSON."""
     try:
         return response.json()
-    except (jsonlib.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (jsonlib.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ServerUnavailableError(
             _("{host} sent an incomplete or unreadable answer. Try again in a "
               "moment.").format(host=response.url.host),
             status=response.status_code,
             detail=f"{response.request.method} {response.url.path}: invalid JSON ({exc.msg})"
-            if isinstance(exc, jsonlib.JSONDecodeError) else "invalid UTF-8",
+            if isinstance(exc, jsonlib.JSONDecodeError) else type(exc).__name__,
         ) from exc
 
 

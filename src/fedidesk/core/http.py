@@ -29,6 +29,7 @@ from fedidesk.core.errors import (
     InsecureUrlError,
     NetworkError,
     RateLimitedError,
+    ServerUnavailableError,
     UncertainOutcomeError,
 )
 from fedidesk.core.i18n import _
@@ -41,6 +42,9 @@ USER_AGENT = f"fedidesk/{__version__}"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 #: After this many 429s for one request we stop waiting and report it.
 MAX_429_RETRIES = 3
+#: Largest API answer read (decoded). Mastodon's biggest (a server's custom emoji list)
+#: stay far below; a larger one is refused instead of filling memory.
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 
 def is_loopback_host(host: str) -> bool:
@@ -185,6 +189,38 @@ class Sender:
     breaker: CircuitBreaker | None = None
     max_rate_wait: float = MAX_RATE_WAIT
     max_429: int = MAX_429_RETRIES
+    max_response_bytes: int = MAX_RESPONSE_BYTES
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> httpx.Response:
+    """``response`` with its whole body read, refusing one larger than ``limit`` bytes
+    (decoded) as soon as it gets there: a hostile or broken server must not fill memory."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(response, limit)
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(response, limit)
+            chunks.append(chunk)
+    finally:
+        await response.aclose()
+    # Already decoded: the copy must not claim an encoding or the old length.
+    headers = [(k, v) for k, v in response.headers.multi_items()
+               if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+    return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks),
+                          request=response.request, extensions=response.extensions)
+
+
+def _too_large(response: httpx.Response, limit: int) -> ServerUnavailableError:
+    return ServerUnavailableError(
+        _("{host} sent an incomplete or unreadable answer. Try again in a moment.").format(
+            host=response.url.host),
+        status=response.status_code,
+        detail=f"{response.request.method} {response.url.path}: answer over {limit} bytes")
 
 
 async def send(
@@ -206,7 +242,8 @@ async def send(
         if sender.governor is not None:
             await sender.governor.acquire(priority)
         try:
-            response = await sender.client.send(request)
+            response = await _read_capped(await sender.client.send(request, stream=True),
+                                          sender.max_response_bytes)
         except httpx.TransportError as exc:
             _record_transport_failure(sender, host, exc)
             if not (idempotent or _never_sent(exc)):
