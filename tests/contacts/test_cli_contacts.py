@@ -43,6 +43,16 @@ def test_scan_json_stdin_and_save_csv(tmp_path: Path, capsys: pytest.CaptureFixt
         "amy@hachyderm.io,true,false,\n")
     assert f"Wrote 1 account to {out_csv}." in captured.err
 
+    # The file now exists: kept, unless the user says to replace it.
+    out_csv.write_text("mine\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("see https://hachyderm.io/@amy\n"))
+    assert run(["contacts", "scan", "-", "--save-csv", str(out_csv)]) == 1
+    assert "--overwrite" in capsys.readouterr().err
+    assert out_csv.read_text(encoding="utf-8") == "mine\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("see https://hachyderm.io/@amy\n"))
+    assert run(["contacts", "scan", "-", "--save-csv", str(out_csv), "--overwrite"]) == 0
+    assert "amy@hachyderm.io" in out_csv.read_text(encoding="utf-8")
+
 
 def test_scan_archive_reports_a_summary(tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,8 @@ FILE is a Twitter/X archive ``.zip``, a ``.csv`` of accounts, a text file, or ``
 standard input. ``--resolve`` verifies each handle through the signed-in account's server
 (``--account``, else the default account) or, with no account, by WebFinger only.
 ``--save-csv`` writes Mastodon's ``following_accounts.csv`` (resolved handles when
-``--resolve`` is given) for Settings → Import and export → Import, in merge mode.
+``--resolve`` is given) for Settings → Import and export → Import, in merge mode; it
+replaces an existing file only with ``--overwrite``.
 Warnings (bad CSV rows, archive summary) go to stderr; the table or JSON to stdout.
 """
 
@@ -17,6 +18,7 @@ import asyncio
 import io
 import json
 import sys
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from fedidesk.core.api import MastodonApi
@@ -30,6 +32,7 @@ from fedidesk.core.contacts.resolve import (
 )
 from fedidesk.core.contacts.sources import ScanInput, load_input
 from fedidesk.core.context import AppContext
+from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import _, ngettext
 from fedidesk.core.secrets import KeyringUnavailable
 
@@ -53,12 +56,15 @@ def add_parser(sub: Any) -> None:
     scan.add_argument("--json", action="store_true", help=_("machine-readable output"))
     scan.add_argument("--save-csv", metavar="PATH",
                       help=_("write following_accounts.csv for Mastodon's importer"))
+    scan.add_argument("--overwrite", action="store_true",
+                      help=_("let --save-csv replace a file that exists"))
     scan.add_argument("--min-confidence", type=float, default=0.0, metavar="X",
                       help=_("hide candidates below this confidence (0–1)"))
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``contacts`` (called inside the main CLI's error guard)."""
+    _check_target(args)
     return asyncio.run(_scan(args))
 
 
@@ -94,6 +100,13 @@ def _report_inputs(inputs: list[ScanInput]) -> None:
             _warn(_("{label}: archive of @{owner}: {follows}, {followers}, {tweets}.").format(
                 label=item.label, owner=archive.owner or "?", follows=follows,
                 followers=followers, tweets=tweets))
+
+
+def _check_target(args: argparse.Namespace) -> None:
+    """Before scanning (a long scan must not end in a refusal, or in a lost file)."""
+    if args.save_csv and Path(args.save_csv).exists() and not args.overwrite:
+        raise FedideskError(_("{path} exists. Choose another name, or add --overwrite to "
+                              "replace it.").format(path=args.save_csv))
 
 
 async def _scan(args: argparse.Namespace) -> int:

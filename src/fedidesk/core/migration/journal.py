@@ -25,6 +25,34 @@ STATE_DIR = ".fedidesk-export"
 STATE_FILE = "state.json"
 
 
+def _refuse_foreign_files(dest: Path, account: str, server: str) -> None:
+    """A new export only goes into an empty folder or an earlier export of the same
+    account (refreshing it): never over another account's export or over files the user
+    put there, such as a download from the server's own export page."""
+    from fedidesk.core.migration.bundle import EXTRAS_FILE, MANIFEST_FILE, read_manifest
+    from fedidesk.core.migration.formats import FILENAMES, FormatError
+
+    names = [*FILENAMES.values(), EXTRAS_FILE, MANIFEST_FILE]
+    present = [name for name in names if (dest / name).exists()]
+    if not present:
+        return
+    try:
+        manifest = read_manifest(dest) if MANIFEST_FILE in present else None
+    except FormatError:
+        manifest = None
+    if manifest is not None and manifest.source_account == account \
+            and manifest.server in ("", server):
+        return
+    if manifest is not None and manifest.source_account:
+        raise JournalMismatchError(
+            _("{folder} holds an export of {account}. Choose another folder, so that it "
+              "stays as it is.").format(folder=dest, account=manifest.source_account))
+    raise JournalMismatchError(
+        _("{folder} already holds files fedidesk did not write ({files}). Choose an empty "
+          "folder, so that they stay as they are.").format(folder=dest,
+                                                           files=", ".join(present)))
+
+
 class JournalMismatchError(FedideskError):
     """The folder holds an unfinished export of another account."""
 
@@ -98,6 +126,8 @@ class ExportJournal:
             raw = state.get("finished")
             if isinstance(raw, dict):
                 finished = {str(k): int(v) for k, v in raw.items() if isinstance(v, int)}
+        else:
+            _refuse_foreign_files(dest, account, server)
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
