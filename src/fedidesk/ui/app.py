@@ -30,6 +30,7 @@ from fedidesk.core.i18n import _
 from fedidesk.core.paths import resolve_paths
 from fedidesk.core.sandbox import Sandbox
 from fedidesk.core.secrets import KeyringUnavailable
+from fedidesk.ui import qtmessages
 from fedidesk.ui.appicon import app_icon
 from fedidesk.ui.asynctools import ask
 from fedidesk.ui.crash import CrashHandler
@@ -60,6 +61,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if i18n.is_right_to_left():
         app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     install_qt_translations(app, i18n.current_language())
+    qtmessages.install()
     return app
 
 
