@@ -50,3 +50,32 @@ def test_reduce_motion_turns_qt_animations_off_and_back(qapp: QApplication,
         for effect, enabled in before.items():
             QApplication.setEffectEnabled(effect, enabled)
         manager.deleteLater()
+
+
+def test_a_theme_switched_while_running_reaches_styled_widgets(qapp: QApplication,
+                                                                tmp_path: Path) -> None:
+    """A widget with a style sheet (the deck) kept its light background after "Dark"."""
+    from PySide6.QtWidgets import QListView, QWidget
+
+    settings = Settings(tmp_path / "s.json")
+    original_palette = qapp.palette()
+    manager = ThemeManager(qapp, settings)
+    styled = QWidget()
+    styled.setStyleSheet("QFrame { border: 1px solid palette(mid); }")
+    view = QListView(styled)
+    styled.resize(200, 200)
+    view.resize(200, 200)
+    styled.show()
+    try:
+        settings.set("appearance.theme", "light")
+        QApplication.processEvents()
+        light = view.grab().toImage().pixelColor(100, 100).lightness()
+        settings.set("appearance.theme", "dark")
+        QApplication.processEvents()
+        dark = view.grab().toImage().pixelColor(100, 100).lightness()
+        assert light > 150 and dark < 80, (light, dark)
+    finally:
+        settings.set("appearance.theme", "light")
+        styled.close()
+        qapp.setPalette(original_palette)
+        manager.deleteLater()

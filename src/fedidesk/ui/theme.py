@@ -90,9 +90,19 @@ class ThemeManager(QObject):
         if font.pointSizeF() > 0:
             font.setPointSizeF(font.pointSizeF() * scale)
         self.app.setFont(font)
+        self._restyle()
         reduce = bool(self.settings.get("appearance.reduce_motion"))
         for effect, enabled in self._effects.items():
             QApplication.setEffectEnabled(effect, enabled and not reduce)
+
+    def _restyle(self) -> None:
+        """Widgets with a style sheet keep the palette they were polished with (their
+        ``palette(…)`` colours and their children's backgrounds): set each sheet again so a
+        theme switched while fedidesk runs reaches every window at once."""
+        for widget in self.app.allWidgets():
+            sheet = widget.styleSheet()
+            if sheet:
+                widget.setStyleSheet(sheet)
 
     def _setting_changed(self, name: str, _value: object) -> None:
         if name in ("appearance.theme", "appearance.font_scale", "appearance.reduce_motion"):

@@ -94,9 +94,11 @@ class TimelineView(QListView):
         self.post_delegate.watch(model)
 
     def changeEvent(self, event: QEvent) -> None:
-        # A new font (the text size setting, or the system's): every post is laid out and
-        # measured again, whichever settings listener runs first.
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+        # A new font (the text size setting, or the system's) or new colours (a theme
+        # switched while running): every post is laid out, measured and drawn again,
+        # whichever settings listener runs first.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange,
+                            QEvent.Type.PaletteChange):
             self.post_delegate.clear()
             self.scheduleDelayedItemsLayout()
             self.viewport().update()
