@@ -18,6 +18,7 @@ files raises ``NoExportFilesError`` naming the folder and the files expected.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +28,14 @@ from typing import Any
 from fedidesk.core.errors import FedideskError
 from fedidesk.core.i18n import _
 from fedidesk.core.migration import formats
-from fedidesk.core.migration.bundle import EXTRAS_FILE, FilterData, read_extras
+from fedidesk.core.migration.bundle import (
+    EXTRAS_FILE,
+    MANIFEST_FILE,
+    Extras,
+    FilterData,
+    read_extras,
+    read_manifest,
+)
 from fedidesk.core.migration.formats import FollowRow, ListRow, MuteRow, ReadResult
 
 __all__ = ["FilterRow", "FollowRow", "ImportSource", "ListRow", "MuteRow", "NoExportFilesError",
@@ -109,6 +117,10 @@ class ImportSource:
     tags: list[str] = field(default_factory=list)
     filters: list[FilterRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: What the export holds that no import brings over (worded, for the report): featured
+    #: hashtags, endorsed accounts, profile fields, and the download's own notes (such as
+    #: lists without members, which Mastodon's lists.csv cannot hold).
+    by_hand: list[str] = field(default_factory=list)
 
 
 def _find(directory: Path, names: tuple[str, ...]) -> Path | None:
@@ -219,6 +231,27 @@ def _filters_file(path: Path, problems: list[str]) -> list[FilterRow]:
             and (row := filter_from_json(item, problems)) is not None]
 
 
+#: Notes of the download carried into the report, at most.
+MAX_NOTES = 50
+
+
+def _not_imported(extras: Extras) -> list[str]:
+    """What ``extras`` holds that has to be set by hand on the new account."""
+    out = []
+    if extras.featured_tags:
+        out.append(_("Featured hashtags on your profile: {tags}. Add them under Edit profile "
+                     "→ Featured hashtags.").format(tags=", ".join(
+                         f"#{t.lstrip('#')}" for t in extras.featured_tags[:MAX_NOTES])))
+    if extras.endorsements:
+        out.append(_("Accounts you featured on your profile: {accounts}. Feature them again "
+                     "from their profiles.").format(
+                         accounts=", ".join(extras.endorsements[:MAX_NOTES])))
+    if extras.profile is not None and (extras.profile.fields or extras.profile.note):
+        out.append(_("Your bio and profile fields are in extras.json; copy them under Edit "
+                     "profile."))
+    return out
+
+
 def _read_json(source: ImportSource) -> None:
     filters: list[FilterRow] = []
     if path := _find(source.directory, (EXTRAS_FILE,)):
@@ -230,6 +263,10 @@ def _read_json(source: ImportSource) -> None:
             names = (t.strip().lstrip("#").lower() for t in extras.followed_tags)
             source.tags = list(dict.fromkeys(n for n in names if n))
             filters.extend(_from_extras(f) for f in extras.filters if f.title.strip())
+            source.by_hand += _not_imported(extras)
+    if path := _find(source.directory, (MANIFEST_FILE,)):
+        with contextlib.suppress(formats.FormatError):
+            source.by_hand += [str(n) for n in read_manifest(path).notes[:MAX_NOTES]]
     if path := _find(source.directory, FILTER_FILES):
         filters.extend(_filters_file(path, source.problems))
     seen: set[str] = set()

@@ -65,6 +65,8 @@ class Report:
     created_at: str
     items: list[ReportItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: What the export holds that the import does not bring (``ImportSource.by_hand``).
+    by_hand: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
@@ -76,7 +78,7 @@ class Report:
 
     def to_json(self) -> dict[str, object]:
         return {"account": self.account, "source": self.source, "created_at": self.created_at,
-                "counts": self.counts(), "problems": self.problems,
+                "counts": self.counts(), "problems": self.problems, "by_hand": self.by_hand,
                 "items": [i.to_json() for i in self.items]}
 
     def to_text(self) -> str:
@@ -97,6 +99,9 @@ class Report:
                     lines.append("    " + _("What to do: {advice}").format(advice=i.advice))
         else:
             lines += ["", _("Everything in the export is on the new account.")]
+        if self.by_hand:
+            lines += ["", _("Not brought over by the import (do these by hand):"),
+                      *(f"- {n}" for n in self.by_hand)]
         if self.problems:
             lines += ["", _("Rows that could not be read:"), *(f"- {p}" for p in self.problems)]
         return "\n".join(lines) + "\n"
@@ -148,7 +153,7 @@ async def verify(api: MastodonApi, source_dir: str | Path, *, account: str = "",
             rows = {(r.category, r.item): r for r in journal.rows(job.id)}
     report = Report(account, str(source.directory),
                     datetime.fromtimestamp(api.clock.time(), UTC).isoformat(timespec="seconds"),
-                    problems=list(source.problems))
+                    problems=list(source.problems), by_hand=list(source.by_hand))
     for name, cat in plan.categories.items():
         report.items += [ReportItem(name, i.item, ARRIVED, i.note) for i in cat.already_there]
         for status, items in ((MISSING, cat.to_add), (UNRESOLVABLE, cat.unresolvable),

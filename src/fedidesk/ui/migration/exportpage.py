@@ -174,7 +174,9 @@ class ExportPage(MigrationPage):
         try:
             result = await export_account(
                 api, self.state.folder, progress=self.on_progress, cancel=self._cancel,
-                categories=[*export_categories(self.state.categories), "profile"])
+                # Always: the few things no import brings, so the report can name them.
+                categories=[*export_categories(self.state.categories), "featured_tags",
+                            "endorsements", "profile"])
         except ExportCancelled:
             self.result.setText(_("Cancelled. <b>Start download</b> continues where it "
                                   "stopped."))

@@ -155,6 +155,10 @@ class ReportPage(MigrationPage):
                             "<b>{n}</b> arrived on <b>{account}</b>. Everything in the export "
                             "is on the new account.", arrived).format(
                 n=number(arrived), account=account)
+        if report.by_hand:
+            # TRANSLATORS: followed by a list of things to set by hand on the new account.
+            text += "<p>" + _("Not brought over by the import (do these by hand):") + "</p><ul>" \
+                + "".join(f"<li>{html.escape(n)}</li>" for n in report.by_hand) + "</ul>"
         self.status.setText(text)
         self.open_button.setEnabled(bool(self.state.report))
 
