@@ -292,3 +292,26 @@ def test_a_changed_filter_applies_to_posts_already_shown(
     assert home.feed is not None and any(  # kept in the feed, hidden only in the view
         getattr(r, "status", None) is not None and r.status.id == str(spider["id"])
         for r in home.feed.rows)
+
+
+def test_the_status_bar_hears_when_an_accounts_columns_go_offline(
+        deck: tuple[DeckWidget, DeckController, dict[str, str]], aloop: LoopRunner,
+        mock: MockServer) -> None:
+    from tests.helpers.mockserver import clear_faults
+
+    widget, controller, handles = deck
+    heard: list[tuple[str, str]] = []
+    controller.connectionChanged.connect(lambda handle, state: heard.append((handle, state)))
+    home = widget.add_column(ColumnSpec(account=handles["alice"], kind=ColumnKind.HOME))
+    aloop.until(lambda: home.state == "live")
+    assert heard == [(handles["alice"], "online")]
+    add_fault(mock.base_url, {"match": {"path_regex": "^/api/"},
+                              "effect": {"type": "status", "status": 503}})
+    assert home.feed is not None
+    aloop.run(home.feed.refresh())
+    aloop.until(lambda: home.state == "offline")
+    assert heard[-1] == (handles["alice"], "offline")
+    clear_faults(mock.base_url)
+    aloop.run(home.feed.refresh())
+    aloop.until(lambda: heard[-1] == (handles["alice"], "online"))
+    assert len(heard) == 3  # told once per change, not on every state

@@ -203,6 +203,7 @@ async def _main(app: QApplication, args: argparse.Namespace, crash: CrashHandler
         controller.threadRequested.connect(windows.open_thread)
         windows.relationshipConfirmed.connect(controller.relationship_confirmed)
         windows.filtersChanged.connect(controller.refilter)
+        controller.connectionChanged.connect(window.set_connection)
         controller.profileRequested.connect(windows.profile)
         crash.parent_widget = window
         if sandbox is not None:

@@ -68,6 +68,9 @@ class DeckController(QObject):
     redraftRequested = Signal(str, object)
     threadRequested = Signal(str, str)
     profileRequested = Signal(str, str)
+    #: (account handle, "online" | "offline" | "signed-out"): what the account's columns
+    #: show together, for the status bar.
+    connectionChanged = Signal(str, str)
 
     def __init__(self, ctx: AppContext, *, streaming: bool = True,
                  parent: QObject | None = None) -> None:
@@ -83,6 +86,7 @@ class DeckController(QObject):
         self._identities: dict[str, IdentityCache] = {}
         self.columns: list[ColumnWidget] = []
         self._refilter_timers: dict[str, QTimer] = {}
+        self._connection: dict[str, str] = {}
         self.actions = StatusActions(self._api, self.models_for, self)
         self.actions.message.connect(self.message)
         self.actions.confirmed.connect(self._toggle_confirmed)
@@ -119,6 +123,23 @@ class DeckController(QObject):
         if cache is None:
             cache = self._identities[account] = IdentityCache(self)
         return cache
+
+    def _account_state_changed(self, account: str) -> None:
+        """Sum up the account's columns: reachable if any column gets through, offline when
+        none does, signed out when the server refused the token."""
+        states = {str(getattr(c, "state", "")) for c in self.columns
+                  if c.spec.account == account}
+        if "auth_expired" in states:
+            summary = "signed-out"
+        elif states & {"live", "polling"}:
+            summary = "online"
+        elif "offline" in states:
+            summary = "offline"
+        else:
+            return  # still loading, or paused: nothing new to say
+        if self._connection.get(account) != summary:
+            self._connection[account] = summary
+            self.connectionChanged.emit(account, summary)
 
     def models_for(self, account: str) -> Iterable[TimelineModel]:
         return [c.model for c in self.columns if c.spec.account == account]
@@ -221,6 +242,7 @@ class DeckController(QObject):
             if not closing:
                 model.set_state(state)
                 column.set_state(state)
+                self._account_state_changed(spec.account)
 
         def on_error(exc: FedideskError) -> None:
             if not closing:
