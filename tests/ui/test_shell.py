@@ -216,3 +216,18 @@ def test_language_choice_is_a_setting(ctx: AppContext, qtbot: object) -> None:
     assert combo is not None and combo.findData("ja") >= 0
     combo.setCurrentIndex(combo.findData("ja"))
     assert ctx.settings.get("general.language") == "ja"
+
+
+@pytest.mark.parametrize("language", ["fr", "de", "es"])
+def test_every_settings_tab_title_fits(ctx: AppContext, qtbot: object, language: str) -> None:
+    from fedidesk.core import i18n
+
+    i18n.install(language)
+    try:
+        dialog = SettingsDialog(ctx.settings, accounts=ctx.accounts)
+        qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+        dialog.show()
+        bar = dialog.tabs.tabBar()
+        assert bar.sizeHint().width() <= dialog.tabs.width(), "tabs behind scroll arrows"
+    finally:
+        i18n.install("en")

@@ -69,6 +69,8 @@ class SettingsDialog(QDialog):
         if accounts is not None:
             tabs.addTab(self._accounts_page(), _("Accounts"))
         tabs.addTab(self._keyboard_page(), _("Keyboard"))
+        # Wide enough for every tab title in the language in use (French needed more).
+        self.resize(max(520, tabs.tabBar().sizeHint().width() + 40), 420)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
         buttons.rejected.connect(self.reject)
