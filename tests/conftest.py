@@ -26,6 +26,18 @@ def english() -> None:
     i18n.install("en")
 
 
+@pytest.fixture
+def german() -> Iterator[None]:
+    """The German catalogue for one test; English again afterwards."""
+    from fedidesk.core import i18n
+
+    i18n.install("de")
+    try:
+        yield
+    finally:
+        i18n.install("en")
+
+
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """Every test gets a fresh in-memory keyring; the real one is never touched."""

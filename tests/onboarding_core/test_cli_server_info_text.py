@@ -6,14 +6,11 @@ field names and two response times (``response_ms`` and ``response time``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from mastodon_mock.testing.server import MockServer
 
 from fedidesk.cli.main import run
 from fedidesk.cli.serverinfo import server_info_lines
-from fedidesk.core import i18n
 from fedidesk.core.entities import Rule
 from fedidesk.core.probe import Limits, Registrations, ServerInfo
 from fedidesk.core.server_details import DomainBlocks, ServerDetails
@@ -31,15 +28,6 @@ def _details(**info: object) -> ServerDetails:
                          extended_description="Long\n\ntext", contact_email="a@cats.example",
                          domain_blocks=DomainBlocks(True, 2, 1, 1), response_ms=42,
                          about_url="https://cats.example/about")
-
-
-@pytest.fixture
-def german() -> Iterator[None]:
-    i18n.install("de")
-    try:
-        yield
-    finally:
-        i18n.install("en")
 
 
 def test_lines_are_readable() -> None:

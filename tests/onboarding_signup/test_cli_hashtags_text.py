@@ -5,14 +5,11 @@ QA pass 4: it printed hard-coded English "posts/7d", "people" and "[trending]".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from mastodon_mock.testing.server import MockServer
 
 from fedidesk.cli.main import run
 from fedidesk.cli.wizardcmds import usage
-from fedidesk.core import i18n
 from fedidesk.core.accounts import AccountEntry, AccountManager
 from fedidesk.core.suggestions import TagSuggestion
 from tests.helpers.mockserver import token_for
@@ -25,15 +22,6 @@ from tests.helpers.mockserver import token_for
 ])
 def test_usage_has_plural_forms(uses: int, accounts: int, text: str) -> None:
     assert usage(TagSuggestion("cats", uses, accounts)) == text
-
-
-@pytest.fixture
-def german() -> Iterator[None]:
-    i18n.install("de")
-    try:
-        yield
-    finally:
-        i18n.install("en")
 
 
 def test_usage_is_translated(german: None) -> None:
