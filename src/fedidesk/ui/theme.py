@@ -79,11 +79,10 @@ class ThemeManager(QObject):
 
     def apply(self) -> None:
         if self.dark:
-            self.app.setStyle(QStyleFactory.create("Fusion"))
+            self._use_style("Fusion")
             self.app.setPalette(dark_palette(self._accent))
         else:
-            style = QStyleFactory.create(self._system_style) or QStyleFactory.create("Fusion")
-            self.app.setStyle(style)
+            self._use_style(self._system_style)
             self.app.setPalette(self.app.style().standardPalette())
         font = QFont(self._base_font)
         scale = float(self.settings.get("appearance.font_scale"))
@@ -94,6 +93,16 @@ class ThemeManager(QObject):
         reduce = bool(self.settings.get("appearance.reduce_motion"))
         for effect, enabled in self._effects.items():
             QApplication.setEffectEnabled(effect, enabled and not reduce)
+
+    def _use_style(self, name: str) -> None:
+        """Switch to style ``name`` only when it is another one: ``setStyle`` deletes the
+        style in use, and a new text size or palette must not pull it from under widgets
+        that are painting with it."""
+        if self.app.style().name().lower() == name.lower():
+            return
+        style = QStyleFactory.create(name) or QStyleFactory.create("Fusion")
+        if style is not None and style.name().lower() != self.app.style().name().lower():
+            self.app.setStyle(style)
 
     def _restyle(self) -> None:
         """Widgets with a style sheet keep the palette they were polished with (their
