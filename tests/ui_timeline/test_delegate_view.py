@@ -239,19 +239,14 @@ def test_a_new_text_size_lays_every_post_out_again(view: TimelineView, model: Ti
                                                    qtbot: object) -> None:
     """The text size setting changes the application font: rows grow with it."""
     from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication
 
     model.insert_newer(make_items(0, 5))
     qtbot.waitUntil(lambda: view.visualRect(model.index(0)).height() > 0)  # type: ignore[attr-defined]
     before = view.visualRect(model.index(0)).height()
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    original = QFont(app.font())
-    bigger = QFont(original)
-    bigger.setPointSizeF(original.pointSizeF() * 1.5)
-    try:
-        app.setFont(bigger)
-        qtbot.waitUntil(  # type: ignore[attr-defined]
-            lambda: view.visualRect(model.index(0)).height() > before * 1.3)
-    finally:
-        app.setFont(original)
+    # The view's own font, not the application's: a global change would reach every
+    # widget other tests left behind.
+    bigger = QFont(view.font())
+    bigger.setPointSizeF(view.font().pointSizeF() * 1.5)
+    view.setFont(bigger)
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: view.visualRect(model.index(0)).height() > before * 1.3)
