@@ -14,6 +14,12 @@ import pytest
 
 from tests.helpers.keyrings import MemoryKeyring
 
+#: The wizard tests run in a pytest process of their own (``test_wizard_process.py``):
+#: at the end of the shared process, after some 1,300 other tests, they now and then hit a
+#: native crash in Qt event processing that never happens when they run by themselves.
+WIZARD_PROCESS = "FEDIDESK_WIZARD_PROCESS"
+collect_ignore = [] if os.environ.get(WIZARD_PROCESS) else ["ui_wizard"]
+
 # mastodon-mock fixtures (``mock_server``, ``mock``) for every test folder.
 pytest_plugins = ["tests.helpers.mockserver"]
 
