@@ -166,7 +166,7 @@ def test_429_during_export_waits_and_continues(mock: MockServer, tmp_path: Path,
     assert any(r.waiting_until is not None for r in reports)
 
 
-class _CancelAfter:
+class CancelAfter:
     """Sets itself once ``n`` progress reports of ``category`` with items were seen."""
 
     def __init__(self, category: str, n: int) -> None:
@@ -185,7 +185,7 @@ def test_cancel_then_resume_finishes_without_duplicates(
     seed(mock)
     for category in ("follows", "domain_blocks", "bookmarks"):
         monkeypatch.setitem(export_mod.PAGE_SIZES, category, 1)
-    stop = _CancelAfter("bookmarks", 2)
+    stop = CancelAfter("bookmarks", 2)
     with pytest.raises(ExportCancelled):
         run_export(mock, tmp_path, progress=stop, cancel=stop)
     partial = read_manifest(tmp_path)
@@ -215,7 +215,7 @@ def test_cancel_then_resume_finishes_without_duplicates(
 
 
 def test_resume_refuses_another_accounts_folder(mock: MockServer, tmp_path: Path) -> None:
-    stop = _CancelAfter("follows", 0)
+    stop = CancelAfter("follows", 0)
     stop.flag = True
     with pytest.raises(ExportCancelled):
         run_export(mock, tmp_path, cancel=stop)

@@ -21,10 +21,10 @@ from fedidesk.core.entities import Account, from_dict
 from fedidesk.core.errors import ApiError
 from fedidesk.core.migration import export as export_mod
 from fedidesk.core.migration.bundle import read_manifest
-from fedidesk.core.migration.export import ExportCancelled, ExportProgress
+from fedidesk.core.migration.export import ExportCancelled
 from fedidesk.core.migration.journal import STATE_DIR, ExportJournal
 from tests.helpers.mockserver import add_fault
-from tests.migration_export.test_export import host, run_export, seed
+from tests.migration_export.test_export import CancelAfter, host, run_export, seed
 
 pytestmark = pytest.mark.integration
 
@@ -160,31 +160,22 @@ def test_missing_relationships_are_asked_again_once(
     assert not any("no follow options" in note for note in result.manifest.notes)
 
 
-class CancelWhen:
-    """Progress callback and cancel flag: set once ``category`` has ``done`` rows."""
-
-    def __init__(self, category: str, done: int) -> None:
-        self.category, self.done, self.flag = category, done, False
-
-    def is_set(self) -> bool:
-        return self.flag
-
-    def __call__(self, p: ExportProgress) -> None:
-        if p.category == self.category and p.done >= self.done:
-            self.flag = True
+def _follows_one_a_page(mock: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                        *, batch: int) -> tuple[Path, Path]:
+    """A reference export of the seeded follows, then follows paged one account at a time
+    with ``batch`` ids a lookup; returns the reference folder and an empty one to use."""
+    seed(mock)
+    reference = tmp_path / "reference"
+    run_export(mock, reference, categories={"follows"})
+    monkeypatch.setitem(export_mod.PAGE_SIZES, "follows", 1)
+    monkeypatch.setattr(export_mod, "RELATIONSHIP_BATCH", batch)
+    return reference, tmp_path / "dest"
 
 
 def test_cancel_inside_batched_follows_then_resume(
         mock: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seed(mock)
-    reference = tmp_path / "reference"
-    run_export(mock, reference, categories={"follows"})
-    dest = tmp_path / "dest"
-
-    monkeypatch.setitem(export_mod.PAGE_SIZES, "follows", 1)
-    monkeypatch.setattr(export_mod, "RELATIONSHIP_BATCH", 2)
-
-    stop = CancelWhen("follows", 2)
+    reference, dest = _follows_one_a_page(mock, tmp_path, monkeypatch, batch=2)
+    stop = CancelAfter("follows", 2)
     with pytest.raises(ExportCancelled):
         run_export(mock, dest, categories={"follows"}, progress=stop, cancel=stop)
     lines = (dest / STATE_DIR / "follows.jsonl").read_text(encoding="utf-8").splitlines()
@@ -210,12 +201,7 @@ def _alice_id(requests: _Requests) -> str:
 def test_failure_mid_category_resumes_exactly(
         mock: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A lookup that fails after the first batch: the journal keeps that batch only."""
-    seed(mock)
-    reference = tmp_path / "reference"
-    run_export(mock, reference, categories={"follows"})
-    dest = tmp_path / "dest"
-    monkeypatch.setitem(export_mod.PAGE_SIZES, "follows", 1)
-    monkeypatch.setattr(export_mod, "RELATIONSHIP_BATCH", 1)
+    reference, dest = _follows_one_a_page(mock, tmp_path, monkeypatch, batch=1)
     original = export_mod._relationships
     calls = 0
 
@@ -244,7 +230,7 @@ def test_cancel_between_lists_discards_the_read_ahead(
     reference = tmp_path / "reference"
     run_export(mock, reference, categories={"lists"})
 
-    stop = CancelWhen("lists", 1)
+    stop = CancelAfter("lists", 1)
     dest = tmp_path / "dest"
     with pytest.raises(ExportCancelled):
         run_export(mock, dest, categories={"lists"}, progress=stop, cancel=stop)

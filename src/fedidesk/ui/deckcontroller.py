@@ -104,7 +104,6 @@ class DeckController(QObject):
         self.notifier = Notifier(ctx.settings, parent=self)
         self.emoji_images = EmojiImages()
         self.emoji = EmojiLoader(self.fetcher, self.emoji_images, self)
-        ctx.settings.on_change(self._setting_changed)
         self.wake = WakeWatch(parent=self)
         self.wake.woke.connect(lambda _s: self.resume_all())
         self.wake.online.connect(self.resume_all)
@@ -272,14 +271,6 @@ class DeckController(QObject):
         spawn(self._start(feed, column), owner=column)
         return column
 
-    def _setting_changed(self, name: str, _value: object) -> None:
-        if name.startswith("appearance."):  # new colours or text size: lay every post out again
-            for column in self.columns:
-                view = column.view
-                if isinstance(view, TimelineView):
-                    view.post_delegate.clear()
-                    view.scheduleDelayedItemsLayout()
-                    view.viewport().update()
 
     # ---- suspend / network ------------------------------------------------------------
     def _feeds(self) -> list[TimelineFeed]:

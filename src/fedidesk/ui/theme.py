@@ -66,6 +66,7 @@ class ThemeManager(QObject):
         self._system_style = app.style().name()
         self._accent = app.palette().color(QPalette.ColorRole.Highlight)
         self._effects = {effect: QApplication.isEffectEnabled(effect) for effect in EFFECTS}
+        self._applied_dark: bool | None = None
         settings.on_change(self._setting_changed)
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _s: self.apply())
         self.apply()
@@ -78,7 +79,10 @@ class ThemeManager(QObject):
         return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
     def apply(self) -> None:
-        if self.dark:
+        dark = self.dark
+        palette_changed = dark != self._applied_dark
+        self._applied_dark = dark
+        if dark:
             self._use_style("Fusion")
             self.app.setPalette(dark_palette(self._accent))
         else:
@@ -89,7 +93,8 @@ class ThemeManager(QObject):
         if font.pointSizeF() > 0:
             font.setPointSizeF(font.pointSizeF() * scale)
         self.app.setFont(font)
-        self._restyle()
+        if palette_changed:  # a text size or motion change needs no restyling
+            self._restyle()
         reduce = bool(self.settings.get("appearance.reduce_motion"))
         for effect, enabled in self._effects.items():
             QApplication.setEffectEnabled(effect, enabled and not reduce)
